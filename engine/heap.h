@@ -15,7 +15,7 @@
 //
 // Rooting: everything reachable from the roots record (the VM's root visitor)
 // or from a Root<> on the C++ stack survives a collection. Any allocation may
-// collect; with KILN_GC_STRESS=1 every allocation does.
+// collect; with KILN_GC_STRESS=1 every allocation does (=N: every Nth one).
 #pragma once
 
 #include <cstddef>
@@ -63,9 +63,12 @@ void traceCell(Heap& heap, const CellHeader* cell, Tracer& tracer);
 
 struct HeapStats {
   size_t committedBytes = 0;  // cage memory committed for pages
-  size_t usedBytes = 0;       // bytes in live-or-not-yet-swept cells
+  size_t usedBytes = 0;       // bytes in the cells forEachCell visits
   size_t limitBytes = 0;
   size_t collections = 0;
+  size_t liveBytesAfterGc = 0;  // bytes marked by the last collection
+  uint64_t gcNanos = 0;         // total time spent marking (and sweeping, in collect())
+  uint64_t lastGcNanos = 0;
   size_t cellsByKind[size_t(CellKind::Count)] = {};
   size_t bytesByKind[size_t(CellKind::Count)] = {};
 };
@@ -81,6 +84,22 @@ class Heap {
   Heap(const Heap&) = delete;
   Heap& operator=(const Heap&) = delete;
 
+  // The image region: a fixed range at the start of the cage, right above the
+  // never-committed first 64 KiB (so Ref 0 is a safe null). The image loader
+  // calls adoptImageRegion(bytes) once, before any allocation; it commits
+  // [kImageBase, kImageBase + bytes) and returns its address, and the loader
+  // writes there a contiguous run of cells with valid headers (sizes multiples
+  // of 8). Those cells are then part of the heap: walked, verified and marked
+  // like any other, but never swept into free lists; a dead image cell simply
+  // stays where it is (it is skipped by forEachCell and isCellStart once a
+  // collection has found it dead). Collecting never writes to image pages, so
+  // a copy-on-write mapping of them stays shared. Ordinary allocation goes
+  // above the region. Returns nullptr if called after an allocation or twice,
+  // or if bytes is too large.
+  static constexpr Ref kImageBase = 64 * 1024;
+  uint8_t* adoptImageRegion(size_t bytes);
+  size_t imageBytes() const;
+
   uint8_t* base() const { return base_; }
   template <class T = CellHeader> T* ptr(Ref r) const { return reinterpret_cast<T*>(base_ + r); }
   Ref ref(const void* p) const { return Ref(reinterpret_cast<const uint8_t*>(p) - base_); }
@@ -90,7 +109,9 @@ class Heap {
   // the heap limit is reached even after a full collection.
   Ref allocate(CellKind kind, size_t bytes);
 
-  // Full collection: marks from the roots, sweeps unmarked cells.
+  // Full collection: marks from the roots, sweeps unmarked cells. (Collections
+  // triggered by allocation sweep lazily, page by page, as the allocator needs
+  // room; this one sweeps everything before returning.)
   void collect();
   bool stressMode() const { return stress_; }
   void setStressMode(bool on) { stress_ = on; }
@@ -104,10 +125,12 @@ class Heap {
   void pushRootRef(Ref* slot) { stackRefRoots_.push_back(slot); }
   void popRootRef() { stackRefRoots_.pop_back(); }
 
-  // Walks every cell (live or dead-but-not-yet-swept, excluding free blocks)
-  // in address order.
+  // Walks every allocated cell in address order (image region first): cells
+  // live at the last collection or allocated since. Free blocks and cells the
+  // last collection found dead (swept or not yet) are skipped. fn must not
+  // allocate.
   void forEachCell(const std::function<void(CellHeader*)>& fn);
-  // True if r is the start of an allocated (non-free) cell.
+  // True if r is the start of a cell forEachCell would visit. O(1).
   bool isCellStart(Ref r) const;
   // Checks every reachable cell: headers sane, every reference points at the
   // start of an allocated cell. Returns an empty string when all is well, else

@@ -30,7 +30,7 @@ class Value {
     Int = 0xFFF9, Special = 0xFFFA, String = 0xFFFB, Object = 0xFFFC,
     Symbol = 0xFFFD, BigInt = 0xFFFE, Cell = 0xFFFF,
   };
-  enum Special : uint32_t { kUndefined = 0, kNull = 1, kFalse = 2, kTrue = 3, kHole = 4, kEmpty = 5 };
+  enum Special : uint32_t { kUndefined = 0, kNull = 1, kFalse = 2, kTrue = 3, kHole = 4, kEmpty = 5, kException = 6 };
   static constexpr uint64_t kCanonicalNaN = 0x7FF8000000000000ull;
 
   constexpr Value() : bits_(tagged(Tag::Special, kUndefined)) {}
@@ -42,6 +42,9 @@ class Value {
   static constexpr Value hole() { return fromBits(tagged(Tag::Special, kHole)); }
   // Empty is an internal marker (e.g. "no value yet"), never visible to JS.
   static constexpr Value empty() { return fromBits(tagged(Tag::Special, kEmpty)); }
+  // Returned by operations that threw: the thrown value is pending in the VM
+  // (VM::exception()). Never stored in the heap.
+  static constexpr Value exception() { return fromBits(tagged(Tag::Special, kException)); }
   static constexpr Value boolean(bool b) { return fromBits(tagged(Tag::Special, b ? kTrue : kFalse)); }
   static constexpr Value int32(int32_t i) { return fromBits(tagged(Tag::Int, uint32_t(i))); }
   static Value number(double d) {
@@ -72,6 +75,7 @@ class Value {
   constexpr bool isNullish() const { return isUndefined() || isNull(); }
   constexpr bool isHole() const { return bits_ == tagged(Tag::Special, kHole); }
   constexpr bool isEmpty() const { return bits_ == tagged(Tag::Special, kEmpty); }
+  constexpr bool isException() const { return bits_ == tagged(Tag::Special, kException); }
   constexpr bool isBool() const { return bits_ == tagged(Tag::Special, kTrue) || bits_ == tagged(Tag::Special, kFalse); }
   constexpr bool isTrue() const { return bits_ == tagged(Tag::Special, kTrue); }
   constexpr bool isFalse() const { return bits_ == tagged(Tag::Special, kFalse); }

@@ -1,0 +1,33 @@
+#include "builtins/builtins.h"
+
+namespace kiln {
+
+namespace {
+
+constexpr NativeEntry kEntries[] = {
+#define KILN_NATIVE(id, name, arity, effect) {&native_##id, name, arity, Effect::effect},
+#include "builtins/natives.def"
+#undef KILN_NATIVE
+};
+
+// Layout version of the object model; bump when cells.h changes shape, so that
+// images of an older layout are refused.
+constexpr uint64_t kLayoutVersion = 1;
+
+constexpr uint64_t fingerprintOf() {
+  uint64_t h = 1469598103934665603ull ^ kLayoutVersion;
+  for (const NativeEntry& e : kEntries) {
+    for (const char* p = e.name; *p; p++) h = (h ^ uint8_t(*p)) * 1099511628211ull;
+    h = (h ^ 0xFF ^ e.arity) * 1099511628211ull;
+    h = (h ^ uint8_t(e.effect)) * 1099511628211ull;
+  }
+  return h;
+}
+
+constexpr NativeTable kTable = {kEntries, uint32_t(sizeof(kEntries) / sizeof(kEntries[0])), fingerprintOf()};
+
+}  // namespace
+
+const NativeTable& nativeTable() { return kTable; }
+
+}  // namespace kiln

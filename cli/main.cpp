@@ -1,0 +1,169 @@
+// The kiln command.
+//
+//   kiln dev FILE [ARGS...]       run a program (ES modules, TypeScript or JavaScript) from source
+//   kiln --version | --help
+#include <unistd.h>
+
+#include <climits>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "builtins/builtins.h"
+#include "builtins/host_modules.h"
+#include "cli/report.h"
+#include "engine/compiler.h"
+#include "engine/disasm.h"
+#include "engine/interpreter.h"
+#include "engine/module.h"
+#include "engine/object.h"
+#include "engine/strings.h"
+
+namespace kiln {
+
+namespace {
+
+constexpr const char* kVersion = "0.1.0";
+
+void usage(FILE* out) {
+  fprintf(out,
+          "usage: kiln <command> [options]\n"
+          "\n"
+          "commands:\n"
+          "  dev FILE [ARGS...]   run a program from source (ES modules; .ts or .js)\n"
+          "  dev --dump-bytecode FILE\n"
+          "                       print the bytecode of FILE's module body and functions\n"
+          "\n"
+          "options:\n"
+          "  --version            print kiln's version\n"
+          "  --help               print this help\n");
+}
+
+std::string selfPath(const char* argv0) {
+  char buf[PATH_MAX];
+  ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
+  if (n > 0) return std::string(buf, size_t(n));
+  return argv0;
+}
+
+// The exit code of a program that ended normally: process.exitCode if set.
+int normalExitCode(VM& vm) {
+  if (vm.exitRequested) return vm.exitCode;
+  Value global = vm.intrinsic(Intrinsic::GlobalObject);
+  Value key = atomFromUtf8(vm, "process");
+  if (key.isException()) return 0;
+  PropertyDescriptor d;
+  if (ordinaryGetOwnProperty(vm, global, key, &d) != Status::True || !d.value.isObject()) return 0;
+  Root process(vm.heap(), d.value);
+  Value codeKey = atomFromUtf8(vm, "exitCode");
+  if (codeKey.isException()) return 0;
+  Value code = get(vm, process.get(), codeKey);
+  if (code.isException()) {
+    vm.takeException();
+    return 0;
+  }
+  return code.isNumber() ? int(code.toDouble()) : 0;
+}
+
+// --dump-bytecode: compile FILE as a module and print its bytecode.
+int dumpBytecode(const std::string& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) {
+    fprintf(stderr, "kiln: cannot open '%s'\n", file.c_str());
+    return 1;
+  }
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  auto source = SourceFile::fromUtf8(file, ss.str());
+  ParseOptions options;
+  options.isModule = true;
+  options.typescript = source->isTypeScript();
+  ParseError err;
+  auto program = parseProgram(*source, options, &err);
+  if (!program) {
+    fprintf(stderr, "%s\n", formatSyntaxError(*source, err).c_str());
+    return 1;
+  }
+  std::string error;
+  auto compiled = compileModule(*program, *source, &error);
+  if (!compiled) {
+    fprintf(stderr, "kiln: %s\n", error.c_str());
+    return 1;
+  }
+  fputs(disassemble(*compiled).c_str(), stdout);
+  return 0;
+}
+
+int runDev(int argc, char** argv, const char* argv0) {
+  if (argc >= 2 && std::string(argv[0]) == "--dump-bytecode") return dumpBytecode(argv[1]);
+  if (argc < 1) {
+    fprintf(stderr, "kiln dev: missing FILE\nusage: kiln dev FILE [ARGS...]\n");
+    return 2;
+  }
+  std::string file = argv[0];
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(file, ec)) {
+    fprintf(stderr, "kiln: cannot open '%s': %s\n", file.c_str(),
+            std::filesystem::exists(file, ec) ? "not a regular file" : "no such file");
+    return 1;
+  }
+  VM vm(nativeTable());
+  vm.argv.push_back(selfPath(argv0));
+  vm.argv.push_back(std::filesystem::absolute(file, ec).lexically_normal().string());
+  for (int i = 1; i < argc; i++) vm.argv.push_back(argv[i]);
+  vm.hostModule = &hostModule;
+  Value global = createRealm(vm);
+  if (global.isException()) {
+    fprintf(stderr, "kiln: internal error: realm setup failed\n");
+    return 70;
+  }
+  ModuleLoadError loadError;
+  Value module = loadModuleGraph(vm, file, &loadError);
+  int status = 0;
+  if (module.isException()) {
+    status = reportUncaught(vm);
+  } else if (module.isUndefined()) {
+    fprintf(stderr, "%s\n", loadError.message.c_str());
+    status = 1;
+  } else {
+    Value r = runModule(vm, module);
+    if (r.isException()) {
+      status = vm.exitRequested ? vm.exitCode : reportUncaught(vm);
+    } else {
+      status = normalExitCode(vm);
+    }
+  }
+  fflush(stdout);
+  fflush(stderr);
+  return status;
+}
+
+}  // namespace
+
+}  // namespace kiln
+
+int main(int argc, char** argv) {
+  using namespace kiln;
+  if (argc < 2) {
+    usage(stderr);
+    return 2;
+  }
+  std::string cmd = argv[1];
+  if (cmd == "--version" || cmd == "-v") {
+    printf("kiln %s\n", kVersion);
+    return 0;
+  }
+  if (cmd == "--help" || cmd == "-h" || cmd == "help") {
+    usage(stdout);
+    return 0;
+  }
+  if (cmd == "dev") return runDev(argc - 2, argv + 2, argv[0]);
+  fprintf(stderr, "kiln: unknown command '%s'\n", cmd.c_str());
+  usage(stderr);
+  return 2;
+}

@@ -1,0 +1,343 @@
+// The interpreter loop. Hot state (stack base, frame, pc, locals, constants)
+// lives in C++ locals; the stack pointer and pc are written back at every
+// dispatch so that any allocation (which may collect) and any throw (which
+// captures a stack trace) sees a consistent frame.
+#include "engine/interpreter.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <ctime>
+
+#include "engine/bytecode.h"
+#include "engine/conversions.h"
+#include "engine/errors.h"
+#include "engine/function.h"
+#include "engine/interpreter_internal.h"
+#include "engine/module.h"
+#include "engine/object.h"
+#include "engine/operators.h"
+#include "engine/proxy.h"
+#include "engine/runtime.h"
+#include "engine/shape.h"
+#include "engine/strings.h"
+
+namespace kiln {
+
+namespace {
+
+constexpr uint32_t kStackCapacity = 256 * 1024;  // Values
+constexpr int32_t kDiscardResult = 8;            // frame flag: the caller does not want the result
+
+inline Value* icEntry(VM& vm, FunctionInfoCell* fi, uint32_t ic) {
+  return vm.cell<ValueArrayCell>(fi->icCache)->data() + size_t(ic) * kIcWidth;
+}
+
+}  // namespace
+
+Interpreter::Interpreter(VM& vm) : vm_(vm) {
+  Ref stack = vm.allocate(CellKind::ValueArray, sizeof(ValueArrayCell) + kStackCapacity * sizeof(Value));
+  auto* s = vm.cell<ValueArrayCell>(stack);
+  s->flags = kTraceUsedOnly;
+  s->capacity = kStackCapacity;
+  s->length = 0;
+  vm.roots().stack = Value::cell(stack);
+}
+
+void Interpreter::forEachFrame(const std::function<void(Value info, uint32_t pc, Value callee, Value thisValue)>& f) {
+  Value* S = vm_.cell<ValueArrayCell>(vm_.roots().stack)->data();
+  uint32_t fp = fp_;
+  uint32_t pc = savedPc_;
+  while (fp != UINT32_MAX) {
+    uint32_t base = uint32_t(S[fp + frame::kBase].asInt());
+    f(S[fp + frame::kInfo], pc, S[base], S[base + 1]);
+    int32_t caller = S[fp + frame::kCallerFp].asInt();
+    uint32_t callerPc = uint32_t(S[fp + frame::kCallerPc].asInt());
+    pc = callerPc > 0 ? callerPc - 1 : 0;
+    fp = caller < 0 ? UINT32_MAX : uint32_t(caller);
+  }
+}
+
+// Pushes a frame for JS function `callee` whose callee/this/args start at
+// `base`. Returns false with a RangeError pending on stack overflow.
+bool Interpreter::pushFrame(Value callee, uint32_t base, uint32_t argc, Value newTarget, int32_t flags) {
+  ValueArrayCell* st = vm_.cell<ValueArrayCell>(vm_.roots().stack);
+  Value* S = st->data();
+  auto* fn = vm_.cell<FunctionCell>(callee);
+  auto* fi = vm_.cell<FunctionInfoCell>(fn->info);
+  uint32_t nargs = std::max(argc, fi->paramSlots);
+  uint32_t fp = base + 2 + nargs;
+  if (size_t(fp) + frame::kHeaderSize + fi->localCount + fi->maxStack + 16 > st->capacity) {
+    vm_.throwRangeError("Maximum call stack size exceeded");
+    return false;
+  }
+  for (uint32_t i = argc; i < nargs; i++) S[base + 2 + i] = Value::undefined();
+  S[fp + frame::kCallerFp] = Value::int32(fp_ == UINT32_MAX ? -1 : int32_t(fp_));
+  S[fp + frame::kCallerPc] = Value::int32(int32_t(savedPc_));
+  S[fp + frame::kArgc] = Value::int32(int32_t(argc));
+  S[fp + frame::kEnv] = fn->env ? Value::cell(fn->env) : Value::undefined();
+  S[fp + frame::kNewTarget] = newTarget;
+  S[fp + frame::kFlags] = Value::int32(flags);
+  S[fp + frame::kBase] = Value::int32(int32_t(base));
+  S[fp + frame::kInfo] = Value::cell(fn->info);
+  Value* locals = S + fp + frame::kHeaderSize;
+  for (uint32_t i = 0; i < fi->localCount; i++) locals[i] = Value::undefined();
+  st->length = fp + frame::kHeaderSize + fi->localCount;
+  fp_ = fp;
+  savedPc_ = 0;
+  // OrdinaryCallBindThis for sloppy functions (arrows get `this` from their scope).
+  if (!(fi->flags & kStrict) && FunctionKind(fi->kind) != FunctionKind::Arrow && !(flags & frame::kConstruct)) {
+    Value t = S[base + 1];
+    if (t.isNullish()) {
+      Value realm = fn->realm;
+      S[base + 1] = vm_.cell<RealmCell>(realm)->intrinsics()[uint32_t(Intrinsic::GlobalObject)];
+    } else if (!t.isObject()) {
+      Value o = toObject(vm_, t);
+      if (o.isException()) return false;
+      S[base + 1] = o;
+    }
+  }
+  return true;
+}
+
+namespace {
+
+}  // namespace
+
+int64_t unwrapBoundOnStack(VM& vm, Value* S, uint32_t base, uint32_t argc, bool construct, uint32_t capacity) {
+  auto* b = vm.cell<BoundFunctionCell>(S[base]);
+  auto* bound = vm.cell<ValueArrayCell>(b->boundArgs);
+  uint32_t n = bound->length;
+  if (size_t(base) + 2 + argc + n + 64 > capacity) return -1;
+  std::memmove(S + base + 2 + n, S + base + 2, argc * sizeof(Value));
+  for (uint32_t i = 0; i < n; i++) S[base + 2 + i] = bound->data()[i];
+  if (!construct) S[base + 1] = b->boundThis;
+  S[base] = b->target;
+  return int64_t(argc) + n;
+}
+
+std::string describeCallee(VM& vm, Value v) {
+  if (v.isString()) return "\"" + toUtf8(vm, v) + "\"";
+  return describe(vm, v);
+}
+
+uint32_t lastCallPc(const uint8_t* pc, const uint8_t* code) {
+  // Every call instruction is at least 1 byte; the line table maps any pc
+  // inside the instruction to its position, so one byte back is enough.
+  return pc > code ? uint32_t(pc - code) - 1 : 0;
+}
+
+bool interruptExpired(VM& vm) {
+  timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  uint64_t now = uint64_t(ts.tv_sec) * 1000000000ull + uint64_t(ts.tv_nsec);
+  return now >= vm.deadlineNs;
+}
+
+bool Interpreter::pushEvalFrame(uint32_t base, Value evalInfo, Ref env, Value newTarget) {
+  ValueArrayCell* st = vm_.cell<ValueArrayCell>(vm_.roots().stack);
+  Value* S = st->data();
+  auto* fi = vm_.cell<FunctionInfoCell>(evalInfo);
+  uint32_t fp = base + 3;  // [callee, this, evalInfo]: the info stays rooted as a pseudo-argument
+  if (size_t(fp) + frame::kHeaderSize + fi->localCount + fi->maxStack + 16 > st->capacity) {
+    vm_.throwRangeError("Maximum call stack size exceeded");
+    return false;
+  }
+  S[fp + frame::kCallerFp] = Value::int32(fp_ == UINT32_MAX ? -1 : int32_t(fp_));
+  S[fp + frame::kCallerPc] = Value::int32(int32_t(savedPc_));
+  S[fp + frame::kArgc] = Value::int32(0);
+  S[fp + frame::kEnv] = env ? Value::cell(env) : Value::undefined();
+  S[fp + frame::kNewTarget] = newTarget;
+  S[fp + frame::kFlags] = Value::int32(frame::kEval);
+  S[fp + frame::kBase] = Value::int32(int32_t(base));
+  S[fp + frame::kInfo] = evalInfo;
+  Value* locals = S + fp + frame::kHeaderSize;
+  for (uint32_t i = 0; i < fi->localCount; i++) locals[i] = Value::undefined();
+  st->length = fp + frame::kHeaderSize + fi->localCount;
+  fp_ = fp;
+  savedPc_ = 0;
+  return true;
+}
+
+Value Interpreter::call(Value fn, Value thisValue, std::span<const Value> args) {
+  if (vm_.nativeDepth >= VM::kMaxNativeDepth) return vm_.throwRangeError("Maximum call stack size exceeded");
+  ValueArrayCell* st = vm_.cell<ValueArrayCell>(vm_.roots().stack);
+  uint32_t base = st->length;
+  uint32_t argc = uint32_t(args.size());
+  if (size_t(base) + argc + 64 > st->capacity) return vm_.throwRangeError("Maximum call stack size exceeded");
+  Value* S = st->data();
+  S[base] = fn;
+  S[base + 1] = thisValue;
+  for (uint32_t i = 0; i < argc; i++) S[base + 2 + i] = args[i];
+  st->length = base + 2 + argc;
+  uint32_t savedFp = fp_, savedPc = savedPc_;
+  Value result;
+  vm_.nativeDepth++;
+  for (;;) {
+    Value callee = S[base];
+    if (!callee.isObject()) {
+      result = vm_.throwTypeError(describeCallee(vm_, callee) + " is not a function");
+      break;
+    }
+    CellKind kind = kindOf(vm_, callee);
+    if (kind == CellKind::Function) {
+      auto* f = vm_.cell<FunctionCell>(callee);
+      if (f->flags & ObjectCell::kClassConstructor) {
+        Value name = get(vm_, callee, vm_.atom(Atom::name));
+        result = vm_.throwTypeError("Class constructor " + (name.isString() ? toUtf8(vm_, name) : std::string()) +
+                                    " cannot be invoked without 'new'");
+        break;
+      }
+      if (!pushFrame(callee, base, argc, Value::undefined(), frame::kNativeBoundary)) {
+        result = Value::exception();
+        break;
+      }
+      result = run(fp_);
+      break;
+    }
+    if (kind == CellKind::NativeFunction) {
+      auto* nf = vm_.cell<NativeFunctionCell>(callee);
+      CallInfo info{S[base + 1], callee, Value::undefined(), argc, S + base + 2};
+      NativeFn native = vm_.natives().entries[nf->native].fn;
+      result = native ? native(vm_, info) : vm_.throwTypeError(std::string(vm_.natives().entries[nf->native].name) + " is not implemented");
+      break;
+    }
+    if (kind == CellKind::BoundFunction) {
+      int64_t n = unwrapBoundOnStack(vm_, S, base, argc, false, st->capacity);
+      if (n < 0) {
+        result = vm_.throwRangeError("Maximum call stack size exceeded");
+        break;
+      }
+      argc = uint32_t(n);
+      st->length = base + 2 + argc;
+      continue;
+    }
+    if (kind == CellKind::Proxy && isCallable(vm_, callee)) {
+      result = proxyCall(vm_, callee, S[base + 1], {S + base + 2, argc});
+      break;
+    }
+    result = vm_.throwTypeError(describeCallee(vm_, callee) + " is not a function");
+    break;
+  }
+  vm_.nativeDepth--;
+  fp_ = savedFp;
+  savedPc_ = savedPc;
+  vm_.cell<ValueArrayCell>(vm_.roots().stack)->length = base;
+  return result;
+}
+
+Value Interpreter::construct(Value fn, std::span<const Value> args, Value newTarget) {
+  if (vm_.nativeDepth >= VM::kMaxNativeDepth) return vm_.throwRangeError("Maximum call stack size exceeded");
+  ValueArrayCell* st = vm_.cell<ValueArrayCell>(vm_.roots().stack);
+  uint32_t base = st->length;
+  uint32_t argc = uint32_t(args.size());
+  if (size_t(base) + argc + 64 > st->capacity) return vm_.throwRangeError("Maximum call stack size exceeded");
+  Value* S = st->data();
+  S[base] = fn;
+  S[base + 1] = Value::undefined();
+  for (uint32_t i = 0; i < argc; i++) S[base + 2 + i] = args[i];
+  S[base + 2 + argc] = newTarget;  // keep newTarget rooted while `this` is created
+  st->length = base + 3 + argc;
+  uint32_t savedFp = fp_, savedPc = savedPc_;
+  Value result;
+  vm_.nativeDepth++;
+  for (;;) {
+    Value callee = S[base];
+    if (!isConstructor(vm_, callee)) {
+      result = vm_.throwTypeError(describeCallee(vm_, callee) + " is not a constructor");
+      break;
+    }
+    CellKind kind = kindOf(vm_, callee);
+    Value nt = S[base + 2 + argc];
+    if (kind == CellKind::Function) {
+      auto* fi = vm_.cell<FunctionInfoCell>(vm_.cell<FunctionCell>(callee)->info);
+      if (FunctionKind(fi->kind) == FunctionKind::DerivedConstructor) {
+        S[base + 1] = Value::hole();
+      } else {
+        Value thisObj = ordinaryCreateFromConstructor(vm_, nt, Intrinsic::ObjectPrototype);
+        if (thisObj.isException()) { result = thisObj; break; }
+        S[base + 1] = thisObj;
+      }
+      st->length = base + 2 + argc;
+      if (!pushFrame(S[base], base, argc, nt, frame::kNativeBoundary | frame::kConstruct)) {
+        result = Value::exception();
+        break;
+      }
+      result = run(fp_);
+      break;
+    }
+    if (kind == CellKind::NativeFunction) {
+      auto* nf = vm_.cell<NativeFunctionCell>(callee);
+      CallInfo info{Value::undefined(), callee, nt, argc, S + base + 2};
+      NativeFn native = vm_.natives().entries[nf->native].fn;
+      result = native ? native(vm_, info) : vm_.throwTypeError(std::string(vm_.natives().entries[nf->native].name) + " is not implemented");
+      break;
+    }
+    if (kind == CellKind::BoundFunction) {
+      Value target = vm_.cell<BoundFunctionCell>(callee)->target;
+      if (nt == callee) S[base + 2 + argc] = target;
+      Value keepNt = S[base + 2 + argc];
+      int64_t n = unwrapBoundOnStack(vm_, S, base, argc, true, st->capacity);
+      if (n < 0) {
+        result = vm_.throwRangeError("Maximum call stack size exceeded");
+        break;
+      }
+      argc = uint32_t(n);
+      S[base + 2 + argc] = keepNt;
+      st->length = base + 3 + argc;
+      continue;
+    }
+    if (kind == CellKind::Proxy) {
+      result = proxyConstruct(vm_, callee, {S + base + 2, argc}, nt);
+      break;
+    }
+    result = vm_.throwTypeError(describeCallee(vm_, callee) + " is not a constructor");
+    break;
+  }
+  vm_.nativeDepth--;
+  fp_ = savedFp;
+  savedPc_ = savedPc;
+  vm_.cell<ValueArrayCell>(vm_.roots().stack)->length = base;
+  return result;
+}
+
+Value Interpreter::runTopLevel(Value callee, Value thisValue) {
+  Value args[0] = {};
+  (void)args;
+  ValueArrayCell* st = vm_.cell<ValueArrayCell>(vm_.roots().stack);
+  uint32_t base = st->length;
+  if (size_t(base) + 64 > st->capacity) return vm_.throwRangeError("Maximum call stack size exceeded");
+  Value* S = st->data();
+  S[base] = callee;
+  S[base + 1] = thisValue;
+  st->length = base + 2;
+  uint32_t savedFp = fp_, savedPc = savedPc_;
+  Value result;
+  vm_.nativeDepth++;
+  if (!pushFrame(callee, base, 0, Value::undefined(), frame::kNativeBoundary)) {
+    result = Value::exception();
+  } else {
+    // Top-level code: `this` is exactly what the caller gave (no coercion).
+    S[base + 1] = thisValue;
+    result = run(fp_);
+  }
+  vm_.nativeDepth--;
+  fp_ = savedFp;
+  savedPc_ = savedPc;
+  vm_.cell<ValueArrayCell>(vm_.roots().stack)->length = base;
+  return result;
+}
+
+}  // namespace kiln
+
+namespace kiln {
+
+Value call(VM& vm, Value fn, Value thisValue, std::span<const Value> args) {
+  return vm.interpreter().call(fn, thisValue, args);
+}
+
+Value construct(VM& vm, Value fn, std::span<const Value> args, Value newTarget) {
+  return vm.interpreter().construct(fn, args, newTarget);
+}
+
+}  // namespace kiln

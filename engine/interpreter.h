@@ -1,0 +1,98 @@
+// The bytecode interpreter (opcodes.def) and the entry points that run code.
+//
+// Frames live on the VM stack (RootsRecord::stack, a ValueArray cell): a JS
+// call pushes a frame and continues in the same C++ loop, so JS-to-JS calls
+// never recurse on the C++ stack (DESIGN §5.1). Frame layout, from low to high:
+//
+//   base+0  callee            base+1  this        base+2.. arguments (at least paramSlots)
+//   fp+0    caller fp         fp+1    caller pc   fp+2  argc
+//   fp+3    environment       fp+4    new.target  fp+5  frame flags
+//   fp+6    base              fp+7    FunctionInfo of the running code
+//   fp+8..  locals (localCount), then the operand stack
+//
+// Every slot is a Value (ints for the bookkeeping ones), so the collector and
+// the image writer see a frame as plain data.
+#pragma once
+
+#include <functional>
+#include <span>
+#include <string>
+
+#include "engine/source.h"
+#include "engine/vm.h"
+
+namespace kiln {
+
+struct CallInfo;
+struct CompiledFunction;
+enum class DynamicFunctionKind;
+
+namespace frame {
+enum : uint32_t {
+  kCallerFp = 0, kCallerPc, kArgc, kEnv, kNewTarget, kFlags, kBase, kInfo, kHeaderSize,
+};
+enum Flags : int32_t {
+  kConstruct = 1,       // [[Construct]]: a non-object return value gives `this`
+  kNativeBoundary = 2,  // returning from this frame leaves the run loop (a native called into JS)
+  kEval = 4,            // direct eval code: this/new.target/callee are the caller's
+};
+}  // namespace frame
+
+class Interpreter {
+ public:
+  explicit Interpreter(VM& vm);
+
+  // Calls fn from native code (re-entrant: runs a nested loop until fn returns).
+  Value call(Value fn, Value thisValue, std::span<const Value> args);
+  Value construct(Value fn, std::span<const Value> args, Value newTarget);
+  // Runs top-level code (script, module body or eval) as a frame whose callee
+  // is `callee` (a Function closing over `env`), this `thisValue`.
+  Value runTopLevel(Value callee, Value thisValue);
+
+  // Stack walking, innermost first: (FunctionInfo cell, pc offset, callee, this).
+  void forEachFrame(const std::function<void(Value info, uint32_t pc, Value callee, Value thisValue)>& f);
+  // The pc of the innermost frame as last saved by the loop.
+  uint32_t currentPc() const { return savedPc_; }
+  uint32_t currentFp() const { return fp_; }
+
+ private:
+  Value run(uint32_t entryFp);
+  bool pushFrame(Value callee, uint32_t base, uint32_t argc, Value newTarget, int32_t flags);
+  // A direct-eval frame: [callee, this] of the calling frame already at base.
+  bool pushEvalFrame(uint32_t base, Value evalInfo, Ref env, Value newTarget);
+
+  VM& vm_;
+  uint32_t fp_ = UINT32_MAX;  // innermost frame header index (UINT32_MAX: none)
+  uint32_t savedPc_ = 0;
+  friend struct InterpreterAccess;
+};
+
+// ---- running source -------------------------------------------------------------
+
+// A ScriptRecord (ValueArray: path, source text, line starts) for `source`.
+Value newScriptRecord(VM& vm, const SourceFile& source);
+// Turns compiled code into FunctionInfo cells (strings interned, constants materialized).
+Value materializeFunction(VM& vm, const CompiledFunction& fn, Value scriptRecord);
+// A closure of a FunctionInfo over `env` (0: none), with its standard properties.
+Value newClosure(VM& vm, Value info, Ref env);
+
+// Parses, compiles and runs a script in the current realm. Syntax errors are
+// thrown as SyntaxError objects (with the file:line:col position in the message).
+Value evaluateScript(VM& vm, const SourceFile& source);
+
+// The engine hooks builtins call (Function constructor, indirect eval,
+// Function.prototype.toString).
+Value createDynamicFunction(VM& vm, Value newTarget, DynamicFunctionKind kind, CallInfo& info);
+Value performIndirectEval(VM& vm, Value x);
+Value functionSourceText(VM& vm, Value fn);
+
+// Position of a pc in a FunctionInfo: file path, 1-based line and column.
+struct SourcePosition {
+  std::string path;
+  uint32_t line = 0, column = 0;
+  uint32_t offset = 0;
+};
+bool sourcePositionOf(VM& vm, Value info, uint32_t pc, SourcePosition* out);
+std::string functionDisplayName(VM& vm, Value info);
+
+}  // namespace kiln

@@ -1,0 +1,159 @@
+// The VM: one heap, one roots record, the interpreter's stack.
+//
+// All VM state lives in the heap or in RootsRecord (DESIGN §4.3): the roots
+// record is a plain struct of Values that the collector traces and that the
+// image writer will serialize. C++ members of VM that are not in the roots
+// record are caches or per-process state (streams, clocks), never program
+// state.
+//
+// Error convention: an operation that can throw returns Value::exception()
+// (or a Status) after storing the thrown value with vm.throwValue(); callers
+// propagate it with KILN_TRY.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/cells.h"
+#include "engine/heap.h"
+#include "engine/value.h"
+
+namespace kiln {
+
+enum class Atom : uint32_t {
+#define KILN_ATOM(id, text) id,
+#include "engine/atoms.def"
+#undef KILN_ATOM
+  Count
+};
+
+enum class WellKnown : uint32_t {
+#define KILN_WELL_KNOWN(id, desc) id,
+#include "engine/symbols.def"
+#undef KILN_WELL_KNOWN
+  Count
+};
+
+enum class Intrinsic : uint32_t {
+#define KILN_INTRINSIC(id) id,
+#include "engine/intrinsics.def"
+#undef KILN_INTRINSIC
+  Count
+};
+
+enum class ErrorType : uint8_t { Error, TypeError, RangeError, SyntaxError, ReferenceError, EvalError, URIError, AggregateError };
+
+// Everything a snapshot must hold besides the heap itself.
+struct RootsRecord {
+  Value atomTable;      // HashTable (width 1) of interned strings
+  Value atoms;          // ValueArray: predefined atoms, indexed by Atom
+  Value wellKnown;      // ValueArray: well-known symbols, indexed by WellKnown
+  Value symbolRegistry; // HashTable: key string -> symbol (Symbol.for)
+  Value realm;          // the current Realm cell
+  Value stack;          // ValueArray: the interpreter stack (frames, operand stacks)
+  Value exception;      // the pending exception, or the hole when none
+  Value jobQueue;       // ValueArray used as a queue of pending jobs
+  Value timers;         // pending timers (issue 3)
+  Value modules;        // HashTable: resolved path -> Module
+  Value hostData;       // host-specific state (process object, ...)
+  Value emptyShapeCache;// HashTable: prototype -> root shape for objects with that prototype
+  Value scratch[8];     // registers for native code that must keep values across calls
+
+  template <class F> void forEach(F&& f) {
+    f(atomTable); f(atoms); f(wellKnown); f(symbolRegistry); f(realm); f(stack);
+    f(exception); f(jobQueue); f(timers); f(modules); f(hostData); f(emptyShapeCache);
+    for (Value& v : scratch) f(v);
+  }
+};
+
+class Interpreter;
+struct NativeTable;
+
+class VM {
+ public:
+  explicit VM(const NativeTable& natives, size_t heapLimit = Heap::kDefaultLimit);
+  ~VM();
+  VM(const VM&) = delete;
+  VM& operator=(const VM&) = delete;
+
+  Heap& heap() { return heap_; }
+  RootsRecord& roots() { return roots_; }
+
+  template <class T = CellHeader> T* cell(Ref r) const { return heap_.ptr<T>(r); }
+  template <class T = CellHeader> T* cell(Value v) const { return heap_.ptr<T>(v.ref()); }
+  Ref refOf(const void* p) const { return heap_.ref(p); }
+
+  // Allocation; on failure throws a RangeError ("out of memory") and returns 0.
+  Ref allocate(CellKind kind, size_t bytes);
+
+  Value atom(Atom a) const;
+  Value wellKnown(WellKnown w) const;
+  Value intrinsic(Intrinsic i) const;
+  void setIntrinsic(Intrinsic i, Value v);
+  RealmCell* realm() const { return cell<RealmCell>(roots_.realm); }
+
+  // Exceptions.
+  Value throwValue(Value v);  // stores v as pending, returns Value::exception()
+  Value throwError(ErrorType type, std::string_view message);
+  Value throwTypeError(std::string_view m) { return throwError(ErrorType::TypeError, m); }
+  Value throwRangeError(std::string_view m) { return throwError(ErrorType::RangeError, m); }
+  Value takeException();      // returns and clears the pending exception
+  bool hasException() const { return !roots_.exception.isHole(); }
+
+  Interpreter& interpreter() { return *interpreter_; }
+  const NativeTable& natives() const { return natives_; }
+  // Set when an allocation failed; the pending exception is then turned into
+  // a RangeError by whoever can still allocate (or reported as out-of-memory).
+  bool outOfMemory = false;
+
+  // Native re-entrancy depth (native code calling back into JS).
+  uint32_t nativeDepth = 0;
+  static constexpr uint32_t kMaxNativeDepth = 400;
+
+  // ---- host I/O and per-process state (not program state: set by the host
+  // at every start, never part of an image) ----
+  // Program output: fd 1 or 2. Defaults to the process's own streams.
+  std::function<void(int fd, std::string_view text)> write;
+  std::vector<std::string> argv;  // process.argv as the host wants it seen
+  // Builtin host modules ("node:fs", "kiln:snapshot"...): the module's exports
+  // object, or undefined when the specifier is not a host module.
+  Value (*hostModule)(VM& vm, std::string_view specifier) = nullptr;
+  // process.exit(): unwinds everything (uncatchable), then the host exits.
+  bool exitRequested = false;
+  int exitCode = 0;
+  // Pending exceptions that JS cannot catch.
+  bool uncatchable() const { return outOfMemory || exitRequested; }
+
+  // Interrupts: checked at loop back-edges and calls.
+  uint64_t deadlineNs = 0;  // CLOCK_MONOTONIC; 0: none
+  uint32_t ticks = 0;       // back-edge counter for deadline checks
+  bool interruptRequested = false;
+
+ private:
+  Heap heap_;
+  RootsRecord roots_;
+  const NativeTable& natives_;
+  Interpreter* interpreter_;
+};
+
+#define KILN_TRY(expr)                            \
+  ({                                              \
+    ::kiln::Value kiln_try_v_ = (expr);           \
+    if (kiln_try_v_.isException()) return kiln_try_v_; \
+    kiln_try_v_;                                  \
+  })
+
+// For functions returning bool-ish Status values.
+enum class Status : uint8_t { False = 0, True = 1, Exception = 2 };
+inline Status toStatus(bool b) { return b ? Status::True : Status::False; }
+#define KILN_TRY_STATUS(expr)                                           \
+  ({                                                                    \
+    ::kiln::Status kiln_try_s_ = (expr);                                \
+    if (kiln_try_s_ == ::kiln::Status::Exception) return Value::exception(); \
+    kiln_try_s_ == ::kiln::Status::True;                                \
+  })
+
+}  // namespace kiln
