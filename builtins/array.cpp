@@ -246,7 +246,7 @@ Value native_ArrayCtor(VM& vm, CallInfo& info) {
     double d = len.toDouble();
     uint32_t intLen = doubleToUint32(d);
     if (double(intLen) != d) return vm.throwRangeError("Invalid array length");
-    return arrayCreate(vm, intLen, proto.get(), std::min<uint32_t>(intLen, 1u << 16));
+    return arrayCreate(vm, intLen, proto.get(), std::min<uint32_t>(intLen, 4096));
   }
   Root array(vm.heap(), KILN_TRY(arrayCreate(vm, 0, proto.get(), info.argc)));
   for (uint32_t k = 0; k < info.argc; k++)
@@ -278,7 +278,8 @@ Value native_Array_from(VM& vm, CallInfo& info) {
         return a.get();
       }
       if (mapping) {
-        Value mapped = callFn(vm, mapfn, thisArg, next.get(), Value::number(k), Value::undefined());
+        Value margs[2] = {next.get(), Value::number(k)};
+        Value mapped = call(vm, mapfn, thisArg, margs);
         if (mapped.isException()) return iteratorCloseOnThrow(vm, record);
         next.set(mapped);
       }
@@ -296,7 +297,10 @@ Value native_Array_from(VM& vm, CallInfo& info) {
   }
   for (double k = 0; k < len; k++) {
     Value v = KILN_TRY(getIndex(vm, arrayLike.get(), k));
-    if (mapping) v = KILN_TRY(callFn(vm, mapfn, thisArg, v, Value::number(k), Value::undefined()));
+    if (mapping) {
+      Value margs[2] = {v, Value::number(k)};
+      v = KILN_TRY(call(vm, mapfn, thisArg, margs));
+    }
     if (createIndex(vm, a.get(), k, v) == Status::Exception) return Value::exception();
   }
   if (setLength(vm, a.get(), len) == Status::Exception) return Value::exception();

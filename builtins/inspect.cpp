@@ -1582,7 +1582,7 @@ std::string formatLog(VM& vm, std::span<const Value> args, const InspectOptions&
             Value arg = args[++a];
             if (arg.isNumber()) temp = formatNumber(arg.toDouble());
             else if (arg.isBigInt()) temp = formatBigInt(vm, arg);
-            else if (!arg.isObject() || !hasBuiltInToString(vm, arg)) temp = stringOf(vm, arg);
+            else if (!arg.isObject() || isCallable(vm, arg) || !hasBuiltInToString(vm, arg)) temp = stringOf(vm, arg);
             else {
               InspectOptions o = options;
               o.depth = 0;

@@ -343,6 +343,28 @@ class JsonParser {
   ValueStack stack_;
 };
 
+// EnumerableOwnProperties(O, key) (§7.3.23): the enumerable own string
+// keys, as property keys, in a JS array (rooted by the caller).
+Value enumerableOwnKeys(VM& vm, Value o) {
+  Root obj(vm.heap(), o);
+  Ref keys = ownPropertyKeys(vm, o);
+  if (!keys) return Value::exception();
+  RootRef kr(vm.heap(), keys);
+  Root out(vm.heap(), KILN_TRY(newArray(vm, 0)));
+  uint32_t count = vm.cell<ValueArrayCell>(keys)->length;
+  for (uint32_t i = 0; i < count; i++) {
+    Value p = vm.cell<ValueArrayCell>(kr.get())->data()[i];
+    if (p.isSymbol()) continue;
+    Root pr(vm.heap(), p);
+    PropertyDescriptor desc;
+    Status has = getOwnProperty(vm, obj.get(), p, &desc);
+    if (has == Status::Exception) return Value::exception();
+    if (has == Status::False || !desc.enumerable) continue;
+    KILN_TRY_STATUS(arrayPush(vm, out.get(), pr.get()));
+  }
+  return out.get();
+}
+
 // §25.5.1.1 InternalizeJSONProperty ( holder, name, reviver )
 Value internalize(VM& vm, Value holder, Value name, Value reviver, uint32_t depth) {
   if (depth > kMaxDepth) return stackOverflow(vm);
@@ -362,18 +384,10 @@ Value internalize(VM& vm, Value holder, Value name, Value reviver, uint32_t dept
         else KILN_TRY_STATUS(createDataProperty(vm, val.get(), pk, newElement));
       }
     } else {
-      Ref keys = ownPropertyKeys(vm, val.get());
-      if (!keys) return Value::exception();
-      RootRef kr(vm.heap(), keys);
-      uint32_t count = vm.cell<ValueArrayCell>(keys)->length;
+      Root keys(vm.heap(), KILN_TRY(enumerableOwnKeys(vm, val.get())));
+      uint32_t count = uint32_t(KILN_TRY(lengthOfArrayLike(vm, keys.get())).toDouble());
       for (uint32_t i = 0; i < count; i++) {
-        Value p = vm.cell<ValueArrayCell>(kr.get())->data()[i];
-        if (p.isSymbol()) continue;
-        Root pr(vm.heap(), p);
-        PropertyDescriptor desc;
-        Status has = getOwnProperty(vm, val.get(), p, &desc);
-        if (has == Status::Exception) return Value::exception();
-        if (has == Status::False || !desc.enumerable) continue;
+        Root pr(vm.heap(), KILN_TRY(get(vm, keys.get(), Value::number(i))));
         Value pname = KILN_TRY(keyToValue(vm, pr.get()));
         Value newElement = KILN_TRY(internalize(vm, val.get(), pname, reviver, depth + 1));
         if (newElement.isUndefined()) KILN_TRY_STATUS(deleteProperty(vm, val.get(), pr.get()));
@@ -503,32 +517,13 @@ Value serializeContainer(VM& vm, StringifyState& st, Value key, Value value, boo
     }
   } else {
     Root keys(vm.heap());
-    uint32_t count = 0;
-    Ref keyArr = 0;
-    if (st.propertyList.get().isObject()) {
-      keys.set(st.propertyList.get());
-      count = uint32_t(KILN_TRY(lengthOfArrayLike(vm, keys.get())).toDouble());
-    } else {
-      keyArr = ownPropertyKeys(vm, v.get());
-      if (!keyArr) return Value::exception();
-      keys.set(Value::cell(keyArr));
-      count = vm.cell<ValueArrayCell>(keyArr)->length;
-    }
+    bool fromList = st.propertyList.get().isObject();
+    if (fromList) keys.set(st.propertyList.get());
+    else keys.set(KILN_TRY(enumerableOwnKeys(vm, v.get())));
+    uint32_t count = uint32_t(KILN_TRY(lengthOfArrayLike(vm, keys.get())).toDouble());
     for (uint32_t i = 0; i < count; i++) {
-      Value p;
-      if (keyArr) {
-        p = vm.cell<ValueArrayCell>(keys.get())->data()[i];
-        if (p.isSymbol()) continue;
-        PropertyDescriptor desc;
-        Root pr(vm.heap(), p);
-        Status has = getOwnProperty(vm, v.get(), p, &desc);
-        if (has == Status::Exception) return Value::exception();
-        if (has == Status::False || !desc.enumerable) continue;
-        p = pr.get();
-      } else {
-        Value s = KILN_TRY(get(vm, keys.get(), Value::number(i)));
-        p = KILN_TRY(keyFromString(vm, s));
-      }
+      Value p = KILN_TRY(get(vm, keys.get(), Value::number(i)));
+      if (fromList) p = KILN_TRY(keyFromString(vm, p));
       Root pr(vm.heap(), p);
       size_t mark = st.out.size();
       separator(!any);

@@ -1,5 +1,6 @@
 // The String constructor and String.prototype (ECMA-262 §22.1).
 #include <clocale>
+#include <cstring>
 #include <cmath>
 #include <cwctype>
 #include <locale.h>
@@ -10,6 +11,7 @@
 #include "builtins/string_util.h"
 #include "engine/conversions.h"
 #include "engine/number_conv.h"
+#include "engine/regexp.h"
 #include "engine/strings.h"
 #include "engine/unicode.h"
 
@@ -45,7 +47,7 @@ Value delegateToRegExp(VM& vm, CallInfo& info, WellKnown symbol, std::string_vie
   Value o = info.thisValue;
   if (o.isNullish()) return vm.throwTypeError("String.prototype." + std::string(method) + " called on null or undefined");
   Root regexp(vm.heap(), info.arg(0)), flags(vm.heap(), createFlags);
-  if (!regexp.get().isNullish()) {
+  if (regexp.get().isObject()) {
     Value m = KILN_TRY(getMethod(vm, regexp.get(), vm.wellKnown(symbol)));
     if (!m.isUndefined()) {
       Value args[1] = {info.thisValue};
@@ -133,14 +135,30 @@ char32_t simpleUpper(char32_t c) {
   return l ? char32_t(towupper_l(wint_t(c), l)) : c;
 }
 
-bool isCased(char32_t c) { return simpleLower(c) != c || simpleUpper(c) != c; }
+// Membership in a binary Unicode property, from the regexp engine's tables
+// (sorted [first,last] range pairs).
+bool inBinaryProperty(const char* name, char32_t c) {
+  for (const auto& e : regexp::tables::binaryProperties()) {
+    if (std::strcmp(e.name, name) != 0) continue;
+    auto ranges = regexp::tables::propertyRanges().subspan(2 * size_t(e.offset), 2 * size_t(e.count));
+    size_t lo = 0, hi = e.count;
+    while (lo < hi) {
+      size_t mid = (lo + hi) / 2;
+      if (c < ranges[2 * mid]) hi = mid;
+      else if (c > ranges[2 * mid + 1]) lo = mid + 1;
+      else return true;
+    }
+    return false;
+  }
+  return false;
+}
 
-// Case_Ignorable approximation: combining marks and the apostrophe-like
-// characters that SpecialCasing's Final_Sigma context skips over.
+bool isCased(char32_t c) { return inBinaryProperty("Cased", c); }
+
+// Case_Ignorable: what SpecialCasing's Final_Sigma context skips over.
 bool isCaseIgnorable(char32_t c) {
-  return c == '\'' || c == '.' || c == ':' || c == 0xAD || c == 0xB7 || c == 0x2019 || (c >= 0x300 && c <= 0x36F) ||
-         (c >= 0x483 && c <= 0x489) || (c >= 0x1AB0 && c <= 0x1AFF) || (c >= 0x1DC0 && c <= 0x1DFF) ||
-         (c >= 0x20D0 && c <= 0x20FF) || (c >= 0xFE20 && c <= 0xFE2F);
+  if (c < 0x80) return c == '\'' || c == '.' || c == ':' || c == '^' || c == '`';
+  return inBinaryProperty("Case_Ignorable", c);
 }
 
 // Unconditional multi-character uppercase mappings of SpecialCasing.txt.
@@ -537,7 +555,7 @@ Value native_StringProto_match(VM& vm, CallInfo& info) {
 Value native_StringProto_matchAll(VM& vm, CallInfo& info) {
   if (info.thisValue.isNullish()) return vm.throwTypeError("String.prototype.matchAll called on null or undefined");
   Value regexp = info.arg(0);
-  if (!regexp.isNullish()) {
+  if (regexp.isObject()) {
     bool isRx = KILN_TRY_STATUS(isRegExp(vm, regexp));
     if (isRx) {
       Value flags = KILN_TRY(get(vm, regexp, vm.atom(Atom::flags)));
@@ -596,7 +614,7 @@ Value native_StringProto_repeat(VM& vm, CallInfo& info) {
 Value native_StringProto_replace(VM& vm, CallInfo& info) {
   if (info.thisValue.isNullish()) return vm.throwTypeError("String.prototype.replace called on null or undefined");
   Root searchValue(vm.heap(), info.arg(0)), replaceValue(vm.heap(), info.arg(1));
-  if (!searchValue.get().isNullish()) {
+  if (searchValue.get().isObject()) {
     Value replacer = KILN_TRY(getMethod(vm, searchValue.get(), vm.wellKnown(WellKnown::replace)));
     if (!replacer.isUndefined()) {
       Value args[2] = {info.thisValue, replaceValue.get()};
@@ -630,7 +648,7 @@ Value native_StringProto_replace(VM& vm, CallInfo& info) {
 Value native_StringProto_replaceAll(VM& vm, CallInfo& info) {
   if (info.thisValue.isNullish()) return vm.throwTypeError("String.prototype.replaceAll called on null or undefined");
   Root searchValue(vm.heap(), info.arg(0)), replaceValue(vm.heap(), info.arg(1));
-  if (!searchValue.get().isNullish()) {
+  if (searchValue.get().isObject()) {
     bool isRx = KILN_TRY_STATUS(isRegExp(vm, searchValue.get()));
     if (isRx) {
       Value flags = KILN_TRY(get(vm, searchValue.get(), vm.atom(Atom::flags)));
@@ -703,7 +721,7 @@ Value native_StringProto_slice(VM& vm, CallInfo& info) {
 Value native_StringProto_split(VM& vm, CallInfo& info) {
   if (info.thisValue.isNullish()) return vm.throwTypeError("String.prototype.split called on null or undefined");
   Root separator(vm.heap(), info.arg(0)), limit(vm.heap(), info.arg(1));
-  if (!separator.get().isNullish()) {
+  if (separator.get().isObject()) {
     Value splitter = KILN_TRY(getMethod(vm, separator.get(), vm.wellKnown(WellKnown::split)));
     if (!splitter.isUndefined()) {
       Value args[2] = {info.thisValue, limit.get()};

@@ -2542,9 +2542,15 @@ void FunctionCompiler::emitPrologue(const FunctionNode* node) {
     storeBinding(args, true);
   }
   if (anyParamInEnv) out_.flags |= kParamsInEnv;
+  // Parameters of a non-simple list have a TDZ until bound; they must not be
+  // cleared again with the body's lexical bindings below.
+  std::vector<Binding*> paramTdz;
   if (!simple) {
     for (Binding* b : top->bindings)
-      if (b->location == Location::Local && b->kind == BindingKind::Let) emit(Op::ClearLocal, b->index);
+      if (b->location == Location::Local && b->kind == BindingKind::Let) {
+        emit(Op::ClearLocal, b->index);
+        paramTdz.push_back(b);
+      }
     for (size_t i = 0; i < node->params.size(); i++) {
       const Node* p = node->params[i];
       pos_ = p->start;
@@ -2577,7 +2583,9 @@ void FunctionCompiler::emitPrologue(const FunctionNode* node) {
   }
   scope_ = body;
   for (Binding* b : body->bindings)
-    if (b->location == Location::Local && bindingStartsAsHole(b->kind) && b->hasCheckedRef) emit(Op::ClearLocal, b->index);
+    if (b->location == Location::Local && bindingStartsAsHole(b->kind) && b->hasCheckedRef &&
+        std::find(paramTdz.begin(), paramTdz.end(), b) == paramTdz.end())
+      emit(Op::ClearLocal, b->index);
   for (const FunctionNode* f : body->hoistedFunctions) {
     emit(Op::Closure, compileChild(f, f->name->name));
     storeBinding(body->find(f->name->name), true);

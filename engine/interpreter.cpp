@@ -27,7 +27,6 @@ namespace kiln {
 namespace {
 
 constexpr uint32_t kStackCapacity = 256 * 1024;  // Values
-constexpr int32_t kDiscardResult = 8;            // frame flag: the caller does not want the result
 
 inline Value* icEntry(VM& vm, FunctionInfoCell* fi, uint32_t ic) {
   return vm.cell<ValueArrayCell>(fi->icCache)->data() + size_t(ic) * kIcWidth;
@@ -80,6 +79,7 @@ bool Interpreter::pushFrame(Value callee, uint32_t base, uint32_t argc, Value ne
   S[fp + frame::kFlags] = Value::int32(flags);
   S[fp + frame::kBase] = Value::int32(int32_t(base));
   S[fp + frame::kInfo] = Value::cell(fn->info);
+  S[fp + frame::kGenerator] = Value::undefined();
   Value* locals = S + fp + frame::kHeaderSize;
   for (uint32_t i = 0; i < fi->localCount; i++) locals[i] = Value::undefined();
   st->length = fp + frame::kHeaderSize + fi->localCount;
@@ -151,6 +151,7 @@ bool Interpreter::pushEvalFrame(uint32_t base, Value evalInfo, Ref env, Value ne
   S[fp + frame::kFlags] = Value::int32(frame::kEval);
   S[fp + frame::kBase] = Value::int32(int32_t(base));
   S[fp + frame::kInfo] = evalInfo;
+  S[fp + frame::kGenerator] = Value::undefined();
   Value* locals = S + fp + frame::kHeaderSize;
   for (uint32_t i = 0; i < fi->localCount; i++) locals[i] = Value::undefined();
   st->length = fp + frame::kHeaderSize + fi->localCount;
@@ -338,6 +339,126 @@ Value call(VM& vm, Value fn, Value thisValue, std::span<const Value> args) {
 
 Value construct(VM& vm, Value fn, std::span<const Value> args, Value newTarget) {
   return vm.interpreter().construct(fn, args, newTarget);
+}
+
+}  // namespace kiln
+
+namespace kiln {
+
+Value Interpreter::resumeGenerator(Value genV, Value value, int mode) {
+  auto* g = vm_.cell<GeneratorCell>(genV);
+  int32_t state = g->state.asInt();
+  if (state == kExecuting) return vm_.throwTypeError("Generator is already running");
+  if (state == kCompleted || (state == kSuspendedStart && mode != 0)) {
+    g->state = Value::int32(kCompleted);
+    g->frame = Value::undefined();
+    if (mode == 1) return vm_.throwValue(value);
+    return mode == 2 ? value : Value::undefined();
+  }
+  if (vm_.nativeDepth >= VM::kMaxNativeDepth) return vm_.throwRangeError("Maximum call stack size exceeded");
+  ValueArrayCell* st = vm_.cell<ValueArrayCell>(vm_.roots().stack);
+  Value* S = st->data();
+  auto* saved = vm_.cell<ValueArrayCell>(g->frame);
+  uint32_t n = saved->length - 2;
+  uint32_t pcOff = uint32_t(saved->data()[0].asInt());
+  uint32_t fpOff = uint32_t(saved->data()[1].asInt());
+  uint32_t base = st->length;
+  auto* fi = vm_.cell<FunctionInfoCell>(saved->data()[2 + fpOff + frame::kInfo]);
+  if (size_t(base) + n + fi->maxStack + 16 > st->capacity) return vm_.throwRangeError("Maximum call stack size exceeded");
+  std::memcpy(S + base, saved->data() + 2, n * sizeof(Value));
+  uint32_t fp = base + fpOff;
+  S[fp + frame::kBase] = Value::int32(int32_t(base));
+  S[fp + frame::kCallerFp] = Value::int32(fp_ == UINT32_MAX ? -1 : int32_t(fp_));
+  S[fp + frame::kCallerPc] = Value::int32(int32_t(savedPc_));
+  S[fp + frame::kFlags] = Value::int32((S[fp + frame::kFlags].asInt() & ~kDiscardResult) | frame::kNativeBoundary);
+  S[fp + frame::kGenerator] = genV;
+  uint32_t sp = base + n;
+  g->state = Value::int32(kExecuting);
+  g->frame = Value::undefined();
+  const uint8_t* code = vm_.cell<ByteArrayCell>(fi->code)->data();
+  resumeThrow_ = false;
+  if (state == kSuspendedStart) {
+    resumePc_ = pcOff;
+  } else if (state == kSuspendedYieldRaw) {
+    S[sp++] = value;
+    S[sp++] = Value::int32(mode);
+    resumePc_ = pcOff + instructionSize(Op::YieldRaw);
+  } else if (state == kAwaiting) {
+    // Await resumes with the settled value, or throws the rejection reason.
+    if (mode == 1) {
+      vm_.throwValue(value);
+      resumeThrow_ = true;
+      resumePc_ = pcOff;
+    } else {
+      S[sp++] = value;
+      resumePc_ = pcOff + instructionSize(Op::Await);
+    }
+  } else if (mode == 0) {
+    S[sp++] = value;
+    resumePc_ = pcOff + instructionSize(Op::Yield);
+  } else if (mode == 1) {
+    vm_.throwValue(value);
+    resumeThrow_ = true;
+    resumePc_ = pcOff;
+  } else {
+    S[sp++] = value;
+    resumePc_ = pcOff + uint32_t(readI32(code + pcOff + 1));
+  }
+  st->length = sp;
+  uint32_t savedFp = fp_, savedPc = savedPc_;
+  fp_ = fp;
+  savedPc_ = resumePc_;
+  vm_.nativeDepth++;
+  Value result = run(fp);
+  vm_.nativeDepth--;
+  fp_ = savedFp;
+  savedPc_ = savedPc;
+  vm_.cell<ValueArrayCell>(vm_.roots().stack)->length = base;
+  if (result.isException()) {
+    auto* gc = vm_.cell<GeneratorCell>(genV);
+    gc->state = Value::int32(kCompleted);
+    gc->frame = Value::undefined();
+  }
+  return result;
+}
+
+// Saves the frame [base, sp) of the running generator, to be resumed at pcOff.
+Status saveGeneratorFrame(VM& vm, Value gen, const Value* S, uint32_t base, uint32_t fp, uint32_t sp, uint32_t pcOff,
+                          int32_t state) {
+  Root g(vm.heap(), gen);
+  uint32_t n = sp - base;
+  Ref saved = newValueArray(vm, n + 2, n + 2);
+  if (!saved) return Status::Exception;
+  Value* d = vm.cell<ValueArrayCell>(saved)->data();
+  d[0] = Value::int32(int32_t(pcOff));
+  d[1] = Value::int32(int32_t(fp - base));
+  std::memcpy(d + 2, S + base, n * sizeof(Value));
+  auto* gc = vm.cell<GeneratorCell>(g.get());
+  gc->frame = Value::cell(saved);
+  gc->state = Value::int32(state);
+  return Status::True;
+}
+
+}  // namespace kiln
+
+namespace kiln {
+
+Value newGeneratorObject(VM& vm, Value callee, bool async) {
+  Root c(vm.heap(), callee);
+  Value proto = KILN_TRY(get(vm, callee, vm.atom(Atom::prototype)));
+  if (!proto.isObject()) {
+    Value realm = KILN_TRY(functionRealm(vm, c.get()));
+    proto = vm.cell<RealmCell>(realm)->intrinsics()[uint32_t(async ? Intrinsic::AsyncGeneratorPrototype
+                                                                     : Intrinsic::GeneratorPrototype)];
+    if (!proto.isObject()) proto = vm.intrinsic(Intrinsic::ObjectPrototype);
+  }
+  Value g = KILN_TRY(newObjectOfKind(vm, CellKind::Generator, sizeof(GeneratorCell), proto));
+  auto* gc = vm.cell<GeneratorCell>(g);
+  gc->state = Value::int32(kSuspendedStart);
+  gc->frame = Value::undefined();
+  gc->function = c.get();
+  gc->extra = Value::undefined();
+  return g;
 }
 
 }  // namespace kiln

@@ -8,7 +8,12 @@
 //   fp+0    caller fp         fp+1    caller pc   fp+2  argc
 //   fp+3    environment       fp+4    new.target  fp+5  frame flags
 //   fp+6    base              fp+7    FunctionInfo of the running code
-//   fp+8..  locals (localCount), then the operand stack
+//   fp+8    the generator / async function object owning the frame, or undefined
+//   fp+9..  locals (localCount), then the operand stack
+//
+// Only the header's caller fp, caller pc and base are absolute positions, so
+// a suspended frame (generators, async functions: DESIGN §5.2) is saved as a
+// plain copy of its slots and restored anywhere on the stack.
 //
 // Every slot is a Value (ints for the bookkeeping ones), so the collector and
 // the image writer see a frame as plain data.
@@ -27,9 +32,15 @@ struct CallInfo;
 struct CompiledFunction;
 enum class DynamicFunctionKind;
 
+// GeneratorCell::state values.
+enum GeneratorState : int32_t {
+  kSuspendedStart = 0, kSuspendedYield = 1, kSuspendedYieldRaw = 2, kExecuting = 3, kCompleted = 4,
+  kAwaiting = 5,  // an async function suspended at Await
+};
+
 namespace frame {
 enum : uint32_t {
-  kCallerFp = 0, kCallerPc, kArgc, kEnv, kNewTarget, kFlags, kBase, kInfo, kHeaderSize,
+  kCallerFp = 0, kCallerPc, kArgc, kEnv, kNewTarget, kFlags, kBase, kInfo, kGenerator, kHeaderSize,
 };
 enum Flags : int32_t {
   kConstruct = 1,       // [[Construct]]: a non-object return value gives `this`
@@ -49,6 +60,11 @@ class Interpreter {
   // is `callee` (a Function closing over `env`), this `thisValue`.
   Value runTopLevel(Value callee, Value thisValue);
 
+  // Resumes a suspended generator or async function (GeneratorResume /
+  // GeneratorResumeAbrupt): `mode` 0 next, 1 throw, 2 return. Returns the
+  // yielded or returned value (the object's state says which), or exception.
+  Value resumeGenerator(Value generator, Value value, int mode);
+
   // Stack walking, innermost first: (FunctionInfo cell, pc offset, callee, this).
   void forEachFrame(const std::function<void(Value info, uint32_t pc, Value callee, Value thisValue)>& f);
   // The pc of the innermost frame as last saved by the loop.
@@ -62,6 +78,9 @@ class Interpreter {
   bool pushEvalFrame(uint32_t base, Value evalInfo, Ref env, Value newTarget);
 
   VM& vm_;
+  // Where run() starts when resuming a suspended frame (UINT32_MAX: at pc 0).
+  uint32_t resumePc_ = UINT32_MAX;
+  bool resumeThrow_ = false;
   uint32_t fp_ = UINT32_MAX;  // innermost frame header index (UINT32_MAX: none)
   uint32_t savedPc_ = 0;
   friend struct InterpreterAccess;

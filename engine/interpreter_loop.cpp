@@ -25,7 +25,6 @@ namespace kiln {
 
 namespace {
 
-constexpr int32_t kDiscardResult = 8;
 
 inline Value* icEntry(VM& vm, FunctionInfoCell* fi, uint32_t ic) {
   return vm.cell<ValueArrayCell>(fi->icCache)->data() + size_t(ic) * kIcWidth;
@@ -237,6 +236,16 @@ Value Interpreter::run(uint32_t entryFp) {
   LOAD_FRAME();
   sp = S + st->length;
   pc = code;
+  if (resumePc_ != UINT32_MAX) {
+    // Resuming a suspended generator or async frame (resumeGenerator).
+    pc = code + resumePc_;
+    resumePc_ = UINT32_MAX;
+    if (resumeThrow_) {
+      resumeThrow_ = false;
+      savedPc_ = uint32_t(pc - code);
+      goto throw_pending;
+    }
+  }
   DISPATCH();
 
   // ---- constants and stack manipulation ----
@@ -559,16 +568,56 @@ op_CreateRestArray: {
   NEXT(CreateRestArray);
 }
 
-  // ---- generators and async functions (not yet supported) ----
-op_InitialYield:
+  // ---- generators and async functions ----
+op_InitialYield: {
+  bool async = (fi->flags & kAsync) != 0;
+  Value gen = newGeneratorObject(vm, S[BASE()], async);
+  CHECK(gen);
+  S[fp_ + frame::kGenerator] = gen;
+  pc += instructionSize(Op::InitialYield);
+  if (saveGeneratorFrame(vm, gen, S, BASE(), fp_, uint32_t(sp - S), uint32_t(pc - code), kSuspendedStart) ==
+      Status::Exception)
+    goto throw_pending;
+  // The call returns the generator object.
+  Value v = S[fp_ + frame::kGenerator];
+  int32_t flags = S[fp_ + frame::kFlags].asInt();
+  uint32_t base = BASE();
+  int32_t callerFp = S[fp_ + frame::kCallerFp].asInt();
+  int32_t callerPc = S[fp_ + frame::kCallerPc].asInt();
+  sp = S + base;
+  if (flags & frame::kNativeBoundary) {
+    st->length = base;
+    return v;
+  }
+  fp_ = uint32_t(callerFp);
+  LOAD_FRAME();
+  pc = code + callerPc;
+  *sp++ = v;
+  DISPATCH();
+}
 op_Yield:
-op_YieldRaw:
+op_YieldRaw: {
+  // Suspend: the frame is saved, the yielded value goes back to the native
+  // that resumed this frame (generator next/throw/return).
+  Value v = *--sp;
+  bool raw = *pc == uint8_t(Op::YieldRaw);
+  Value gen = S[fp_ + frame::kGenerator];
+  uint32_t base = BASE();
+  sp[0] = v;  // keep v rooted while the frame is saved
+  st->length = uint32_t(sp - S) + 1;
+  if (saveGeneratorFrame(vm, gen, S, base, fp_, uint32_t(sp - S), uint32_t(pc - code),
+                         raw ? kSuspendedYieldRaw : kSuspendedYield) == Status::Exception)
+    goto throw_pending;
+  v = sp[0];
+  st->length = base;
+  return v;
+}
 op_Await:
 op_AsyncFunctionEnter:
 op_AsyncFunctionResolve:
 op_AsyncFunctionReject:
 op_GetAsyncIterator:
-  vm.throwError(ErrorType::SyntaxError, "generators and async functions are not supported yet");
+  vm.throwError(ErrorType::SyntaxError, "async functions are not supported yet");
   goto throw_pending;
 
   // ---- operators ----
@@ -835,6 +884,11 @@ op_Return: {
   Value v = sp[-1];
   int32_t flags = S[fp_ + frame::kFlags].asInt();
   uint32_t base = BASE();
+  if (S[fp_ + frame::kGenerator].isObject()) {
+    auto* g = vm.cell<GeneratorCell>(S[fp_ + frame::kGenerator]);
+    g->state = Value::int32(kCompleted);
+    g->frame = Value::undefined();
+  }
   if ((flags & frame::kConstruct) && !v.isObject()) v = S[base + 1];
   goto return_value_with_flags;
 return_value:

@@ -256,8 +256,7 @@ void Parser::checkLValSimple(Node* expr, Bind bind, std::vector<std::u16string_v
     case Kind::Identifier: {
       auto& name = expr->as<Identifier>()->name;
       if (strict_ && (name == u"eval" || name == u"arguments"))
-        raise(expr->start, isBind ? "Unexpected eval or arguments in strict mode"
-                                  : "Unexpected eval or arguments in strict mode");
+        raise(expr->start, "Unexpected eval or arguments in strict mode");
       if (isBind) {
         Kw kw = keywordOf(name);
         if (strict_ && isStrictReserved(kw)) raise(expr->start, "Unexpected strict mode reserved word");
@@ -454,7 +453,7 @@ Node* Parser::parseMaybeAssign(bool forInit, DestructuringErrors* de) {
   DepthGuard guard(*this, tok().start);
   if (isContextual(Kw::Yield) && inGenerator()) return parseYield(forInit);
   if (ts()) {
-    if (Node* arrow = tsTryArrow(false, tok().start, forInit)) return arrow;
+    if (Node* arrow = tsTryArrow(tok().start, forInit)) return arrow;
   }
   DestructuringErrors own;
   bool ownDE = false;
@@ -555,7 +554,6 @@ Node* Parser::parseExprOp(Node* left, uint32_t leftStart, int minPrec, bool forI
       else tsSkipType();
       continue;
     }
-    uint32_t opStart = tok().start;
     bool logical = t == Tok::And || t == Tok::Or;
     bool coalesce = t == Tok::Nullish;
     std::string op = isIn ? "in" : isInstanceof ? "instanceof" : tokSpelling(t);
@@ -584,7 +582,6 @@ Node* Parser::parseExprOp(Node* left, uint32_t leftStart, int minPrec, bool forI
       n->right = right;
       node = finish(n);
     }
-    (void)opStart;
     if ((logical && type() == Tok::Nullish) || (coalesce && (type() == Tok::And || type() == Tok::Or)))
       raise(tok().start, "Unexpected token: logical expressions and coalesce expressions cannot be mixed without parentheses");
     left = node;

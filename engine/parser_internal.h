@@ -239,7 +239,7 @@ class Parser {
   void tsSkipPrimaryType();
   void tsSkipBalanced();
   bool tsIsStartOfFunctionType();
-  Node* tsTryArrow(bool isAsync, uint32_t start, bool forInit);
+  Node* tsTryArrow(uint32_t start, bool forInit);
   Node* tsParseEnum(uint32_t start, bool isConst, NodeList& out, bool exported);
   void tsParseNamespace(uint32_t start, NodeList& out, bool exported);
   void tsSkipAmbient();

@@ -51,9 +51,6 @@ void Parser::parseDirectivesAndBody(NodeList& out, Tok end, bool isFunctionBody,
     paramsChecked = true;
     bool allowDup = !strict_ && fn->fkind == FunctionKind::Normal && isSimpleParamList(fn->params);
     checkParams(fn, allowDup);
-    if (*becameStrict && fn->name && fn->isExpression == false) {
-      // The name of a declaration is bound outside but must be valid in strict code too.
-    }
   };
   while (type() != end) {
     if (inPrologue && type() == Tok::String) {
@@ -953,8 +950,6 @@ void Parser::parseClassMember(ClassNode* cls, bool hasSuper, bool& sawConstructo
         return false;
     }
   };
-  std::u16string keyName;  // a modifier word that turned out to be the name
-  uint32_t keyNameAt = 0;
   // Modifiers: `static`, and in TypeScript access/readonly/abstract/declare/override/accessor.
   for (;;) {
     if (type() != Tok::Name || tok().escaped) break;
@@ -1038,8 +1033,6 @@ void Parser::parseClassMember(ClassNode* cls, bool hasSuper, bool& sawConstructo
       next();
     }
   }
-  (void)keyNameAt;
-  (void)keyName;
   // The element name.
   uint32_t keyStart = tok().start;
   if (type() == Tok::PrivateName) {
@@ -1058,12 +1051,7 @@ void Parser::parseClassMember(ClassNode* cls, bool hasSuper, bool& sawConstructo
     if (member.key->kind == Kind::StringLit) return member.key->as<StringLit>()->value == w;
     return false;
   };
-  bool optionalMark = false;
-  if (ts() && (type() == Tok::Question || (type() == Tok::Not && !tok().newlineBefore))) {
-    optionalMark = true;
-    next();
-  }
-  (void)optionalMark;
+  if (ts() && (type() == Tok::Question || (type() == Tok::Not && !tok().newlineBefore))) next();  // `x?` / `x!`
   bool isMethod = type() == Tok::LParen || kind != ClassMemberKind::Method || isGenerator || isAsync ||
                   (ts() && type() == Tok::Lt);
   if (isMethod) {
@@ -1125,7 +1113,6 @@ void Parser::parseClassMember(ClassNode* cls, bool hasSuper, bool& sawConstructo
     if (!ok) raise(keyStart, fmt::format("Identifier '#{}' has already been declared", utf8(name)));
     if (pkind >= 0) declared.push_back({name, pkind, member.isStatic});
   }
-  (void)memberStart;
   cls->members.push_back(member);
 }
 
@@ -1188,7 +1175,8 @@ void Parser::declareExportsOf(Node* decl) {
 
 void Parser::parseImportAttributes() {
   // `with { type: "json" }` (and the older `assert`): syntax only.
-  if ((tok().is(Kw::With) || (isContextual(Kw::None) && tok().name() == u"assert" && !tok().newlineBefore))) {
+  bool isAssert = type() == Tok::Name && !tok().escaped && tok().name() == u"assert" && !tok().newlineBefore;
+  if (tok().is(Kw::With) || isAssert) {
     next();
     expect(Tok::LBrace);
     std::vector<std::u16string> keys;

@@ -184,9 +184,9 @@ void Parser::tsSkipTypeParametersOpt() {
   if (type() != Tok::Lt) return;
   next();
   while (!isGreaterToken(type())) {
-    while (type() == Tok::Name && (tok().is(Kw::Const) || tok().is(Kw::In) || isContextual(Kw::None)) &&
-           (tok().name() == u"in" || tok().name() == u"out" || tok().name() == u"const") &&
-           peekType() == Tok::Name)
+    // Variance and const modifiers: `<in T>`, `<out T>`, `<const T>`.
+    while (type() == Tok::Name && !tok().escaped &&
+           (tok().kw == Kw::In || tok().kw == Kw::Const || tok().name() == u"out") && peekType() == Tok::Name)
       next();
     parseIdent(true);
     if (tok().is(Kw::Extends)) {
@@ -548,7 +548,7 @@ void Parser::tsSkipObjectTypeBody() {
 
 // ---- arrows with type annotations ----------------------------------------------------
 
-Node* Parser::tsTryArrow(bool isAsyncIn, uint32_t start, bool forInit) {
+Node* Parser::tsTryArrow(uint32_t start, bool forInit) {
   bool isAsync = false;
   Token first = tok();
   if (first.is(Kw::Async)) {
@@ -604,7 +604,6 @@ Node* Parser::tsTryArrow(bool isAsyncIn, uint32_t start, bool forInit) {
   yieldPos_ = oldYield;
   awaitPos_ = oldAwait;
   awaitIdentPos_ = oldAwaitIdent;
-  (void)isAsyncIn;
   auto* fn = make<FunctionNode>(start);
   if (!needColonAfter) return parseArrowExpression(fn, std::move(params), isAsync, forInit);
   try {
