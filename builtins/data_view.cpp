@@ -86,7 +86,7 @@ Value native_DataViewCtor(VM& vm, CallInfo& info) {
   if (isDetachedBuffer(vm, info.arg(0)))
     return vm.throwTypeError("Cannot perform DataView constructor on a detached ArrayBuffer");
   double bufferByteLength = arrayBufferByteLength(vm, info.arg(0));
-  if (offset > bufferByteLength) return vm.throwRangeError("Start offset is outside the bounds of the buffer");
+  if (offset > bufferByteLength) return vm.throwRangeError("Start offset " + std::to_string(uint64_t(offset)) + " is outside the bounds of the buffer");
   bool fixed = !isResizableBuffer(vm, info.arg(0));
   bool tracking = false;
   double viewByteLengthValue = 0;
@@ -104,7 +104,7 @@ Value native_DataViewCtor(VM& vm, CallInfo& info) {
   if (isDetachedBuffer(vm, info.arg(0)))
     return vm.throwTypeError("Cannot perform DataView constructor on a detached ArrayBuffer");
   bufferByteLength = arrayBufferByteLength(vm, info.arg(0));
-  if (offset > bufferByteLength) return vm.throwRangeError("Start offset is outside the bounds of the buffer");
+  if (offset > bufferByteLength) return vm.throwRangeError("Start offset " + std::to_string(uint64_t(offset)) + " is outside the bounds of the buffer");
   if (!info.arg(2).isUndefined() && offset + viewByteLengthValue > bufferByteLength)
     return vm.throwRangeError("Invalid DataView length " + std::to_string(uint64_t(viewByteLengthValue)));
   auto* c = vm.cell<InternalObjectCell>(o.get());

@@ -101,9 +101,18 @@ Value native_ErrorProtoToString(VM& vm, CallInfo& info) {
 // `stack` (writable, configurable, non-enumerable) on targetObject.
 // constructorOpt (frames above it are hidden) is accepted and ignored.
 Value native_ErrorCaptureStackTrace(VM& vm, CallInfo& info) {
-  Value target = info.arg(0);
-  if (!target.isObject()) return vm.throwTypeError("Invalid argument");
-  KILN_TRY_STATUS(installStack(vm, target));
+  Root target(vm.heap(), info.arg(0));
+  if (!target.get().isObject()) return vm.throwTypeError("Invalid argument");
+  // installStack defines `stack` without checks, which is only right on a
+  // fresh ordinary object: let it build the text on an object inheriting
+  // from the target (so the "Name: message" header comes from the target),
+  // then define the property on the target the checked way.
+  Root scratch(vm.heap(), KILN_TRY(newObject(vm, target)));
+  KILN_TRY_STATUS(installStack(vm, scratch));
+  PropertyDescriptor built;
+  if (ordinaryGetOwnProperty(vm, scratch, vm.atom(Atom::stack), &built) != Status::True) return Value::undefined();
+  KILN_TRY_STATUS(definePropertyOrThrow(vm, target, vm.atom(Atom::stack),
+                                        PropertyDescriptor::data(built.value, kWritable | kConfigurable)));
   return Value::undefined();
 }
 

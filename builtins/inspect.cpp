@@ -254,6 +254,7 @@ class HeapList {
     cell()->length = ++size_;
   }
   void erase(uint32_t at, uint32_t count = 1) {
+    if (at >= size_) return;
     count = std::min(count, size_ - at);
     Value* d = cell()->data();
     for (uint32_t i = at; i + count < size_; i++) d[i] = d[i + count];
@@ -1176,10 +1177,8 @@ std::string formatRaw(Ctx& ctx, Value object, int recurseTimes, bool typedArray)
       std::string prefix = (!constructor || *constructor != "Array" || !tag.empty())
                                ? getPrefix(constructor, tag, "Array", "(" + std::to_string(length) + ")")
                                : "";
+      // getOwnNonIndexProperties: `length` only shows with showHidden.
       getKeys(ctx, value.get(), keys, /*nonIndexOnly=*/true);
-      if (!ctx.o.showHidden) {
-        // getOwnNonIndexProperties(ONLY_ENUMERABLE) leaves out `length`.
-      }
       brace0 = prefix + "[";
       brace1 = "]";
       if (length == 0 && keys.size() == 0) return brace0 + "]";

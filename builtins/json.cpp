@@ -114,7 +114,9 @@ class JsonParser {
       for (;;) {
         if (stack_.size() == 0) {
           skipWs();
-          if (pos_ < n_) return error("Unexpected non-whitespace character after JSON", pos_);
+          if (pos_ < n_)
+            return vm_.throwError(ErrorType::SyntaxError,
+                                  "Unexpected non-whitespace character after JSON at position " + std::to_string(pos_));
           return value.get();
         }
         Value container = stack_.at(stack_.size() - 2);

@@ -139,13 +139,13 @@ void defineGetter(VM& vm, Value target, std::string_view name, NativeId getter, 
   Value g = newNativeFunction(vm, uint32_t(getter), key.get(), 0);
   if (g.isException()) return;
   Root gr(vm.heap(), g);
-  setFunctionName(vm, g, key.get(), vm.atom(Atom::get));
+  setFunctionName(vm, g, key.get(), vm.atom(Atom::get_space));
   Value s = Value::undefined();
   if (setter != NativeId::Count) {
     s = newNativeFunction(vm, uint32_t(setter), key.get(), 1);
     if (s.isException()) return;
     Root sr(vm.heap(), s);
-    setFunctionName(vm, s, key.get(), vm.atom(Atom::set));
+    setFunctionName(vm, s, key.get(), vm.atom(Atom::set_space));
     defineAccessor(vm, t.get(), key.get(), gr.get(), sr.get(), attrs);
     return;
   }
@@ -158,7 +158,7 @@ void defineGetter(VM& vm, Value target, WellKnown symbol, NativeId getter, uint8
   Value g = newNativeFunction(vm, uint32_t(getter), key, 0);
   if (g.isException()) return;
   Root gr(vm.heap(), g);
-  setFunctionName(vm, g, key, vm.atom(Atom::get));
+  setFunctionName(vm, g, key, vm.atom(Atom::get_space));
   defineAccessor(vm, t.get(), vm.wellKnown(symbol), gr.get(), Value::undefined(), attrs);
 }
 

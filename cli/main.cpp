@@ -16,12 +16,14 @@
 
 #include "builtins/builtins.h"
 #include "builtins/host_modules.h"
+#include "builtins/timers.h"
 #include "cli/report.h"
 #include "engine/compiler.h"
 #include "engine/disasm.h"
 #include "engine/interpreter.h"
 #include "engine/module.h"
 #include "engine/object.h"
+#include "engine/promise_hooks.h"
 #include "engine/strings.h"
 
 namespace kiln {
@@ -49,25 +51,6 @@ std::string selfPath(const char* argv0) {
   ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
   if (n > 0) return std::string(buf, size_t(n));
   return argv0;
-}
-
-// The exit code of a program that ended normally: process.exitCode if set.
-int normalExitCode(VM& vm) {
-  if (vm.exitRequested) return vm.exitCode;
-  Value global = vm.intrinsic(Intrinsic::GlobalObject);
-  Value key = atomFromUtf8(vm, "process");
-  if (key.isException()) return 0;
-  PropertyDescriptor d;
-  if (ordinaryGetOwnProperty(vm, global, key, &d) != Status::True || !d.value.isObject()) return 0;
-  Root process(vm.heap(), d.value);
-  Value codeKey = atomFromUtf8(vm, "exitCode");
-  if (codeKey.isException()) return 0;
-  Value code = get(vm, process.get(), codeKey);
-  if (code.isException()) {
-    vm.takeException();
-    return 0;
-  }
-  return code.isNumber() ? int(code.toDouble()) : 0;
 }
 
 // --dump-bytecode: compile FILE as a module and print its bytecode.
@@ -132,10 +115,13 @@ int runDev(int argc, char** argv, const char* argv0) {
     status = 1;
   } else {
     Value r = runModule(vm, module);
+    if (!r.isException()) r = runEventLoop(vm);  // microtasks, timers, immediates
     if (r.isException()) {
       status = vm.exitRequested ? vm.exitCode : reportUncaught(vm);
+    } else if (int unhandled = reportUnhandledRejections(vm)) {
+      status = unhandled;
     } else {
-      status = normalExitCode(vm);
+      status = vm.exitRequested ? vm.exitCode : processExitCode(vm);
     }
   }
   fflush(stdout);

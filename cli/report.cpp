@@ -6,6 +6,7 @@
 #include "builtins/inspect.h"
 #include "engine/hash_table.h"
 #include "engine/object.h"
+#include "engine/promise_hooks.h"
 #include "engine/strings.h"
 
 namespace kiln {
@@ -92,6 +93,14 @@ int reportUncaught(VM& vm) {
   fprintf(stderr, "%s%s\n", header.c_str(), text.c_str());
   fflush(stderr);
   return kExitUncaught;
+}
+
+int reportUnhandledRejections(VM& vm) {
+  if (!vm.promises) return 0;
+  Value list = vm.promises->takeUnhandledRejections(vm);
+  if (!list.isCell() || vm.cell<ValueArrayCell>(list)->length == 0) return 0;
+  vm.throwValue(vm.cell<ValueArrayCell>(list)->data()[0]);
+  return reportUncaught(vm);
 }
 
 }  // namespace kiln

@@ -12,5 +12,8 @@ constexpr int kExitOutOfMemory = 3;  // distinct from a JS exception (DESIGN §8
 
 // Prints the pending exception to stderr; returns the process exit code.
 int reportUncaught(VM& vm);
+// Reports the first rejected promise that never got a handler as node does
+// (the reason, as an uncaught error) and returns 1; 0 when there is none.
+int reportUnhandledRejections(VM& vm);
 
 }  // namespace kiln

@@ -1768,7 +1768,9 @@ void FunctionCompiler::compileCall(const Call* c) {
   }
   bool spread = false;
   compileArguments(c->arguments, &spread);
+  // Stack traces point at a method call's property name, as V8's do (`o.f()` -> `f`).
   pos_ = c->start;
+  if (callee->kind == Kind::Member && !callee->as<Member>()->computed) pos_ = callee->as<Member>()->property->start;
   uint32_t argc = uint32_t(c->arguments.size());
   if (argc > 65535) {
     sh_.fail("too many call arguments");
@@ -1800,8 +1802,17 @@ void FunctionCompiler::compileSuperCall(const SuperCall* s) {
 void FunctionCompiler::afterSuperCall() {
   // thisObj on the stack: bind it, then run the field initializers.
   Resolution r = sh_.tree.resolve(scope_, scope::kThisName, UINT32_MAX);
-  if (r.kind == Resolution::Env) emit(Op::InitThisEnv, r.depth, r.binding->index);
-  else emit(Op::BindThis);
+  if (r.kind == Resolution::Env) {
+    emit(Op::InitThisEnv, r.depth, r.binding->index);
+  } else {
+    emit(Op::BindThis);
+    // A derived constructor's `this` read through a local: keep it in step
+    // with the frame's this (which DerivedReturn reads).
+    if (r.kind == Resolution::Local) {
+      emit(Op::Dup);
+      emit(Op::SetLocal, r.binding->index);
+    }
+  }
   // The constructor's class decides whether fields exist.
   const FunctionScope* ctor = fs_;
   while (ctor->isArrow && ctor->parent) ctor = ctor->parent;

@@ -23,6 +23,7 @@ Value newNativeFunction(VM& vm, uint32_t native, Value name, int32_t length, Val
   auto* c = vm.cell<NativeFunctionCell>(f);
   c->native = native;
   c->realm = vm.roots().realm;
+  c->data0 = c->data1 = c->data2 = Value::undefined();
   c->flags |= ObjectCell::kIsCallable;
   Root fr(vm.heap(), f);
   const NativeEntry& e = vm.natives().entries[native];

@@ -370,7 +370,7 @@ Value Interpreter::resumeGenerator(Value genV, Value value, int mode) {
   S[fp + frame::kBase] = Value::int32(int32_t(base));
   S[fp + frame::kCallerFp] = Value::int32(fp_ == UINT32_MAX ? -1 : int32_t(fp_));
   S[fp + frame::kCallerPc] = Value::int32(int32_t(savedPc_));
-  S[fp + frame::kFlags] = Value::int32((S[fp + frame::kFlags].asInt() & ~kDiscardResult) | frame::kNativeBoundary);
+  S[fp + frame::kFlags] = Value::int32((S[fp + frame::kFlags].asInt() & ~kDiscardResult) | frame::kNativeBoundary | kResumed);
   S[fp + frame::kGenerator] = genV;
   uint32_t sp = base + n;
   g->state = Value::int32(kExecuting);

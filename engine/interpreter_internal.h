@@ -16,6 +16,9 @@ std::string describeCallee(VM& vm, Value v);
 uint32_t lastCallPc(const uint8_t* pc, const uint8_t* code);
 // Frame flag: the caller does not want the result (InitFields).
 constexpr int32_t kDiscardResult = 8;
+// Frame flag: a generator/async frame resumed by resumeGenerator (its caller
+// is the native that resumed it, not the original call site).
+constexpr int32_t kResumed = 16;
 // Saves a suspended generator/async frame [base, sp) into `gen`.
 Status saveGeneratorFrame(VM& vm, Value gen, const Value* S, uint32_t base, uint32_t fp, uint32_t sp, uint32_t pcOff,
                           int32_t state);

@@ -16,6 +16,7 @@
 #include "engine/module.h"
 #include "engine/object.h"
 #include "engine/operators.h"
+#include "engine/promise_hooks.h"
 #include "engine/proxy.h"
 #include "engine/runtime.h"
 #include "engine/shape.h"
@@ -175,6 +176,17 @@ inline bool fastSetElement(VM& vm, Value o, Value key, Value v) {
     return true;
   }
   return false;
+}
+
+// A name operand as a property key: names that are array indices ("0",
+// "42") are keyed by number, like every other index key.
+inline Value nameKey(VM& vm, Value atom) {
+  StringCell* c = vm.cell<StringCell>(atom);
+  if (c->flags & StringCell::kArrayIndexKnown) {
+    return (c->flags & StringCell::kIsArrayIndex) ? keyFromIndex(c->indexValue) : atom;
+  }
+  uint32_t index;
+  return stringToArrayIndex(c, &index) ? keyFromIndex(index) : atom;
 }
 
 std::string keyText(VM& vm, Value key) {
@@ -612,12 +624,71 @@ op_YieldRaw: {
   st->length = base;
   return v;
 }
-op_Await:
-op_AsyncFunctionEnter:
+op_AsyncFunctionEnter: {
+  if (!vm.promises) {
+    vm.throwError(ErrorType::SyntaxError, "async functions need Promise, which this realm lacks");
+    goto throw_pending;
+  }
+  Value promise = vm.promises->newPromise(vm);
+  CHECK(promise);
+  *sp++ = promise;  // rooted while the async object is made
+  Value gen = newObjectOfKind(vm, CellKind::Generator, sizeof(GeneratorCell), Value::null());
+  CHECK(gen);
+  auto* gc = vm.cell<GeneratorCell>(gen);
+  gc->state = Value::int32(kExecuting);
+  gc->frame = Value::undefined();
+  gc->function = S[BASE()];
+  gc->extra = *--sp;
+  S[fp_ + frame::kGenerator] = gen;
+  NEXT(AsyncFunctionEnter);
+}
+op_Await: {
+  // Suspend the frame; the promise reactions resume it (PromiseHooks::await).
+  Value gen = S[fp_ + frame::kGenerator];
+  if (!gen.isObject() || !vm.promises) {
+    vm.throwError(ErrorType::SyntaxError, "await is only valid in async functions and the top level bodies of modules");
+    goto throw_pending;
+  }
+  if (saveGeneratorFrame(vm, gen, S, BASE(), fp_, uint32_t(sp - S) - 1, uint32_t(pc - code), kAwaiting) ==
+      Status::Exception)
+    goto throw_pending;
+  if (vm.promises->await(vm, gen, sp[-1]) == Status::Exception) goto throw_pending;
+  goto leave_async_frame;
+}
 op_AsyncFunctionResolve:
-op_AsyncFunctionReject:
+op_AsyncFunctionReject: {
+  Value gen = S[fp_ + frame::kGenerator];
+  Value promise = vm.cell<GeneratorCell>(gen)->extra;
+  Status s = *pc == uint8_t(Op::AsyncFunctionResolve) ? vm.promises->resolve(vm, promise, sp[-1])
+                                                      : vm.promises->reject(vm, promise, sp[-1]);
+  CHECK_STATUS(s);
+  gen = S[fp_ + frame::kGenerator];
+  vm.cell<GeneratorCell>(gen)->state = Value::int32(kCompleted);
+  vm.cell<GeneratorCell>(gen)->frame = Value::undefined();
+  goto leave_async_frame;
+}
+leave_async_frame: {
+  // The original call gets the async function's promise; a resumption (from
+  // a promise job) returns undefined to the native that resumed it.
+  int32_t flags = S[fp_ + frame::kFlags].asInt();
+  Value gen = S[fp_ + frame::kGenerator];
+  Value v = (flags & kResumed) ? Value::undefined() : vm.cell<GeneratorCell>(gen)->extra;
+  uint32_t base = BASE();
+  int32_t callerFp = S[fp_ + frame::kCallerFp].asInt();
+  int32_t callerPc = S[fp_ + frame::kCallerPc].asInt();
+  sp = S + base;
+  if (flags & frame::kNativeBoundary) {
+    st->length = base;
+    return v;
+  }
+  fp_ = uint32_t(callerFp);
+  LOAD_FRAME();
+  pc = code + callerPc;
+  *sp++ = v;
+  DISPATCH();
+}
 op_GetAsyncIterator:
-  vm.throwError(ErrorType::SyntaxError, "async functions are not supported yet");
+  vm.throwError(ErrorType::SyntaxError, "async iteration is not supported yet");
   goto throw_pending;
 
   // ---- operators ----
@@ -951,7 +1022,7 @@ op_GetProp: {
     nullishPropertyError(vm, o, K[U32(0)], true);
     goto throw_pending;
   }
-  Value v = getNamedCached(vm, o, K[U32(0)], ic);
+  Value v = getNamedCached(vm, o, nameKey(vm, K[U32(0)]), ic);
   CHECK(v);
   sp[-1] = v;
   NEXT(GetProp);
@@ -971,7 +1042,7 @@ op_SetProp: {
     nullishPropertyError(vm, o, K[U32(0)], false);
     goto throw_pending;
   }
-  Status s = setNamedCached(vm, o, K[U32(0)], sp[-1], ic, STRICT());
+  Status s = setNamedCached(vm, o, nameKey(vm, K[U32(0)]), sp[-1], ic, STRICT());
   CHECK_STATUS(s);
   sp[-2] = sp[-1];
   sp--;
@@ -1054,7 +1125,7 @@ op_GetMethod: {
     nullishPropertyError(vm, o, K[U32(0)], true);
     goto throw_pending;
   }
-  Value f = getNamedCached(vm, o, K[U32(0)], ic);
+  Value f = getNamedCached(vm, o, nameKey(vm, K[U32(0)]), ic);
   CHECK(f);
   sp[0] = sp[-1];
   sp[-1] = f;
@@ -1079,7 +1150,7 @@ op_GetMethodElem: {
   NEXT(GetMethodElem);
 }
 op_GetMethodOrUndefined: {
-  Value f = getMethod(vm, sp[-1], K[U32(0)]);
+  Value f = getMethod(vm, sp[-1], nameKey(vm, K[U32(0)]));
   CHECK(f);
   sp[0] = sp[-1];
   sp[-1] = f;
@@ -1087,7 +1158,7 @@ op_GetMethodOrUndefined: {
   NEXT(GetMethodOrUndefined);
 }
 op_DeleteProp: {
-  Value r = deleteValue(vm, sp[-1], K[U32(0)], STRICT());
+  Value r = deleteValue(vm, sp[-1], nameKey(vm, K[U32(0)]), STRICT());
   CHECK(r);
   sp[-1] = r;
   NEXT(DeleteProp);
@@ -1225,7 +1296,7 @@ op_ArrayPushHole: {
   NEXT(ArrayPushHole);
 }
 op_InitProp: {
-  Status s = createDataPropertyOrThrow(vm, sp[-2], K[U32(0)], sp[-1]);
+  Status s = createDataPropertyOrThrow(vm, sp[-2], nameKey(vm, K[U32(0)]), sp[-1]);
   CHECK_STATUS(s);
   sp--;
   NEXT(InitProp);

@@ -513,8 +513,10 @@ Status ordinaryHasProperty(VM& vm, Value ov, Value key) {
   while (true) {
     CellKind kind = kindOf(vm, cur);
     Status s;
-    if (kind == CellKind::Proxy) return kProxyOps.hasProperty(vm, cur, k.get());
-    if (kind == CellKind::TypedArray) return kTypedArrayOps.hasProperty(vm, cur, k.get());
+    // Exotic objects met on the prototype chain use their own [[HasProperty]];
+    // `ov` itself is treated ordinarily (exotic methods delegate here).
+    if (cur != ov && (kind == CellKind::Proxy || kind == CellKind::TypedArray || kind == CellKind::Namespace))
+      return hasProperty(vm, cur, k.get());
     PropertyDescriptor d;
     s = getOwnProperty(vm, cur, k.get(), &d);
     if (s != Status::False) return s;
@@ -530,12 +532,9 @@ Value ordinaryGet(VM& vm, Value ov, Value key, Value receiver) {
   for (uint32_t depth = 0;; depth++) {
     ObjectCell* o = obj(vm, cur);
     if (!isOrdinaryStorageKind(o->kind) || o->kind == CellKind::Primitive || o->kind == CellKind::Arguments) {
-      if (depth == 0 && o->kind != CellKind::Primitive && o->kind != CellKind::Arguments) {
-        // exotic at the start is handled by get(); here only the ordinary part
-      }
-      if (o->kind == CellKind::Proxy) return kProxyOps.get(vm, cur, key, receiver);
-      if (o->kind == CellKind::TypedArray) return kTypedArrayOps.get(vm, cur, key, receiver);
-      if (o->kind == CellKind::Namespace) return kNamespaceOps.get(vm, cur, key, receiver);
+      // Exotic objects met on the prototype chain use their own [[Get]]; the
+      // receiver itself is treated ordinarily (exotic methods delegate here).
+      if (depth > 0 && !isOrdinaryStorageKind(o->kind)) return get(vm, cur, key, receiver);
       PropertyDescriptor d;
       Root r(vm.heap(), receiver), k(vm.heap(), key), c(vm.heap(), cur);
       Status s = getOwnProperty(vm, cur, key, &d);
@@ -637,6 +636,7 @@ Status ordinarySet(VM& vm, Value ov, Value key, Value v, Value receiver) {
     if (!found && kind == CellKind::Array && key == vm.atom(Atom::length)) {
       auto* a = static_cast<ArrayCell*>(o);
       if (cur == receiver) {
+        if (!a->lengthWritable) return Status::False;  // OrdinarySetWithOwnDescriptor step 2.a
         PropertyDescriptor ld;
         ld.value = v;
         ld.hasValue = true;
@@ -895,7 +895,7 @@ Ref ownPropertyKeys(VM& vm, Value ov) {
       s = primitiveString(vm, obj(vm, root.get()));
       uint32_t n = stringLength(vm, s);
       auto* b = vm.cell<ValueArrayCell>(base.get());
-      Ref out = newValueArray(vm, b->length + n, b->length + n);
+      Ref out = newValueArray(vm, b->length + n + 1, b->length + n + 1);  // + "length"
       if (!out) return 0;
       b = vm.cell<ValueArrayCell>(base.get());
       Value* d = vm.cell<ValueArrayCell>(out)->data();

@@ -1296,8 +1296,8 @@ std::string formatSyntaxError(const SourceFile& source, const ParseError& error)
   std::u16string prefix = utf8ToUtf16(line).substr(0, lc.column - 1);
   std::string pad;
   for (char16_t c : prefix) pad.push_back(c == '\t' ? '\t' : ' ');
-  return fmt::format("{}:{}:{}: SyntaxError: {}\n  {}\n  {}^\n", source.path(), lc.line, lc.column, error.message,
-                     line, pad);
+  return fmt::format("{}:{}:{}: SyntaxError: {}\n{}\n{}^", source.path(), lc.line, lc.column, error.message, line,
+                     pad);
 }
 
 }  // namespace kiln

@@ -119,7 +119,10 @@ class Parser {
   struct DepthGuard {
     Parser& p;
     explicit DepthGuard(Parser& parser, uint32_t at) : p(parser) {
-      if (++p.depth_ > kMaxNesting) p.raise(at, "too much nesting");
+      if (++p.depth_ > kMaxNesting) {
+        --p.depth_;  // the destructor will not run for a guard whose constructor throws
+        p.raise(at, "too much nesting");
+      }
     }
     ~DepthGuard() { --p.depth_; }
   };
@@ -209,7 +212,9 @@ class Parser {
   void parseFunctionParams(FunctionNode* fn);
   void parseFunctionBody(FunctionNode* fn, bool isArrow, bool isMethod, bool forInit);
   void checkParams(FunctionNode* fn, bool allowDuplicates);
-  FunctionNode* parseMethod(uint32_t start, bool isGenerator, bool isAsync, FunctionKind kind);
+  // Returns nullptr for a bodiless TypeScript method signature (only when inClassBody).
+  FunctionNode* parseMethod(uint32_t start, bool isGenerator, bool isAsync, FunctionKind kind,
+                            bool inClassBody = false);
   Node* parseClass(uint32_t start, bool isStatement, bool nameRequired);
   void parseClassMember(ClassNode* cls, bool hasSuper, bool& sawConstructor);
   Node* parseBindingAtom();
@@ -283,6 +288,9 @@ class Parser {
   std::vector<Import*> tsImports_;
   // Names of parameter properties of the constructor being parsed.
   std::vector<std::u16string>* paramProps_ = nullptr;
+  // Parameter-property names of the constructor parsed last (TypeScript): the
+  // class declares them as fields, as tsc does with useDefineForClassFields.
+  std::vector<std::u16string> lastCtorParamProps_;
 };
 
 }  // namespace kiln::parser_detail

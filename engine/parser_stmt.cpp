@@ -601,7 +601,7 @@ FunctionNode* Parser::parseFunction(uint32_t start, int statement, bool allowExp
   parseFunctionParams(fn);
   checkYieldAwaitInDefaultParams();
   if (ts()) tsSkipReturnTypeOpt();
-  if (ts() && type() != Tok::LBrace) {
+  if (ts() && type() != Tok::LBrace && (statement & kFuncStatement)) {
     // An overload signature or an ambient declaration: no body, nothing emitted.
     semicolon();
     exitScope();
@@ -688,7 +688,8 @@ void Parser::parseFunctionBody(FunctionNode* fn, bool isArrow, bool isMethod, bo
   strict_ = oldStrict;
 }
 
-FunctionNode* Parser::parseMethod(uint32_t start, bool isGenerator, bool isAsync, FunctionKind kind) {
+FunctionNode* Parser::parseMethod(uint32_t start, bool isGenerator, bool isAsync, FunctionKind kind,
+                                  bool inClassBody) {
   auto* fn = make<FunctionNode>(start);
   fn->fkind = kind;
   fn->isGenerator = isGenerator;
@@ -714,7 +715,8 @@ FunctionNode* Parser::parseMethod(uint32_t start, bool isGenerator, bool isAsync
     if (fn->params[0]->kind == Kind::Rest) raise(fn->params[0]->start, "Setter function argument must not be a rest parameter");
   }
   if (ts()) tsSkipReturnTypeOpt();
-  if (ts() && type() != Tok::LBrace) {
+  if (ts() && type() != Tok::LBrace && !classes_.empty() && inClassBody) {
+    // An overload signature or an abstract method: no body, nothing emitted.
     semicolon();
     exitScope();
     yieldPos_ = oldYield;
@@ -724,6 +726,7 @@ FunctionNode* Parser::parseMethod(uint32_t start, bool isGenerator, bool isAsync
   }
   parseFunctionBody(fn, false, true, false);
   if (!props.empty()) tsLowerParameterProperties(fn, props, kind == FunctionKind::DerivedConstructor);
+  if (isCtor) lastCtorParamProps_ = props;
   yieldPos_ = oldYield;
   awaitPos_ = oldAwait;
   awaitIdentPos_ = oldAwaitIdent;
@@ -904,6 +907,8 @@ Node* Parser::parseClass(uint32_t start, bool isStatement, bool nameRequired) {
   if (!cls->constructor) {
     // The default constructor (§15.7.14 step 5): base classes get an empty one,
     // derived classes the equivalent of `constructor(...args) { super(...args); }`.
+    // It starts where the class starts, which no written constructor can: the
+    // compiler may use that to forward arguments without iterating them.
     auto* ctor = make<FunctionNode>(start);
     ctor->end = cls->end;
     ctor->isStrict = true;
@@ -1067,13 +1072,23 @@ void Parser::parseClassMember(ClassNode* cls, bool hasSuper, bool& sawConstructo
                          : kind == ClassMemberKind::Getter ? FunctionKind::Getter
                          : kind == ClassMemberKind::Setter ? FunctionKind::Setter
                                                            : FunctionKind::Method;
-    FunctionNode* fn = parseMethod(methodStart, isGenerator, isAsync, fkind);
+    FunctionNode* fn = parseMethod(methodStart, isGenerator, isAsync, fkind, true);
     if (!fn) return;  // TypeScript overload or abstract method
     if (isAbstract || isDeclare) return;
     if (isConstructor) {
       if (sawConstructor) raise(keyStart, "A class may only have one constructor");
       sawConstructor = true;
       cls->constructor = fn;
+      // `constructor(private x: T)` declares the field x (before the other fields).
+      std::vector<ClassMember> declared;
+      for (const std::u16string& name : lastCtorParamProps_) {
+        ClassMember field;
+        field.kind = ClassMemberKind::Field;
+        field.key = mkIdent(name, fn->start);
+        declared.push_back(field);
+      }
+      cls->members.insert(cls->members.begin(), declared.begin(), declared.end());
+      lastCtorParamProps_.clear();
       return;
     }
     member.kind = kind;

@@ -1,5 +1,8 @@
 #include "engine/vm.h"
 
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdio>
 
 #include "engine/errors.h"
@@ -15,7 +18,21 @@ VM::VM(const NativeTable& natives, size_t heapLimit) : heap_(heapLimit), natives
   heap_.setRootVisitor([this](Tracer& t) {
     roots_.forEach([&](Value& v) { t.visitValue(v); });
   });
-  write = [](int fd, std::string_view text) { fwrite(text.data(), 1, text.size(), fd == 2 ? stderr : stdout); };
+  // Synchronous, unbuffered writes, as node does for files and pipes: output
+  // of stdout and stderr keeps its order when both go to the same place.
+  write = [](int fd, std::string_view text) {
+    const char* p = text.data();
+    size_t left = text.size();
+    while (left > 0) {
+      ssize_t n = ::write(fd == 2 ? 2 : 1, p, left);
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        return;
+      }
+      p += n;
+      left -= size_t(n);
+    }
+  };
   initAtoms(*this);
   interpreter_ = new Interpreter(*this);
 }

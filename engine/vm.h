@@ -70,6 +70,7 @@ struct RootsRecord {
 };
 
 class Interpreter;
+struct PromiseHooks;
 struct NativeTable;
 
 class VM {
@@ -121,6 +122,8 @@ class VM {
   // Builtin host modules ("node:fs", "kiln:snapshot"...): the module's exports
   // object, or undefined when the specifier is not a host module.
   Value (*hostModule)(VM& vm, std::string_view specifier) = nullptr;
+  // Promise machinery, set by the builtins at realm creation (engine/promise_hooks.h).
+  const PromiseHooks* promises = nullptr;
   // process.exit(): unwinds everything (uncatchable), then the host exits.
   bool exitRequested = false;
   int exitCode = 0;

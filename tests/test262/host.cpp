@@ -9,6 +9,7 @@
 #include "engine/interpreter.h"
 #include "engine/module.h"
 #include "engine/object.h"
+#include "engine/promise_hooks.h"
 #include "engine/strings.h"
 
 namespace kiln::test262 {
@@ -61,6 +62,12 @@ void recordThrow(VM& vm, ErrorPhase phase, RunResult* result) {
   if (result->errorMessage == "Execution timed out") result->timedOut = true;
 }
 
+// Drains the job queue (async tests report through print() from jobs).
+void runJobs(VM& vm, RunResult* result) {
+  if (!vm.promises) return;
+  if (vm.promises->runJobs(vm).isException()) recordThrow(vm, ErrorPhase::Runtime, result);
+}
+
 }  // namespace
 
 RunResult runTest(const RunRequest& request) {
@@ -89,7 +96,11 @@ RunResult runTest(const RunRequest& request) {
       result.errorMessage = err.message;
       return result;
     }
-    if (runScriptInfo(*vm, info).isException()) recordThrow(*vm, ErrorPhase::Runtime, &result);
+    if (runScriptInfo(*vm, info).isException()) {
+      recordThrow(*vm, ErrorPhase::Runtime, &result);
+      return result;
+    }
+    runJobs(*vm, &result);
     return result;
   }
 
@@ -117,7 +128,11 @@ RunResult runTest(const RunRequest& request) {
     recordThrow(*vm, ErrorPhase::Resolution, &result);
     return result;
   }
-  if (evaluateModule(*vm, m.get()).isException()) recordThrow(*vm, ErrorPhase::Runtime, &result);
+  if (evaluateModule(*vm, m.get()).isException()) {
+    recordThrow(*vm, ErrorPhase::Runtime, &result);
+    return result;
+  }
+  runJobs(*vm, &result);
   return result;
 }
 

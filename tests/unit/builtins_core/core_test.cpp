@@ -14,7 +14,6 @@
 #include "builtins/builtins.h"
 #include "engine/conversions.h"
 #include "engine/errors.h"
-#include "engine/interpreter.h"
 #include "engine/object.h"
 #include "engine/proxy.h"
 #include "engine/strings.h"
@@ -27,15 +26,6 @@ inline std::ostream& operator<<(std::ostream& os, Value v) { return os << "Value
 inline std::ostream& operator<<(std::ostream& os, Status s) { return os << "Status(" << int(s) << ")"; }
 inline std::ostream& operator<<(std::ostream& os, CellKind k) { return os << cellKindName(k); }
 
-// Until engine/function.cpp defines call()/construct() (the interpreter
-// provides them), forward to the interpreter; the engine's strong
-// definitions win once they exist.
-__attribute__((weak)) Value call(VM& vm, Value fn, Value thisValue, std::span<const Value> args) {
-  return vm.interpreter().call(fn, thisValue, args);
-}
-__attribute__((weak)) Value construct(VM& vm, Value fn, std::span<const Value> args, Value newTarget) {
-  return vm.interpreter().construct(fn, args, newTarget);
-}
 }  // namespace kiln
 
 namespace {
@@ -440,6 +430,24 @@ BOOST_AUTO_TEST_CASE(capture_stack_trace) {
   Root o(vm.heap(), newObject(vm));
   BOOST_TEST(callFn("Error.captureStackTrace", {o}).isUndefined());
   BOOST_TEST(hasOwnProperty(vm, o, vm.atom(Atom::stack)) == Status::True);
+  PropertyDescriptor d;
+  BOOST_REQUIRE(getOwnProperty(vm, o, vm.atom(Atom::stack), &d) == Status::True);
+  BOOST_TEST(text(d.value).rfind("Error", 0) == 0);
+  BOOST_TEST(!d.enumerable);
+  // The header comes from the target's name and message.
+  Root named(vm.heap(), obj());
+  createDataProperty(vm, named, vm.atom(Atom::name), str("Custom"));
+  createDataProperty(vm, named, vm.atom(Atom::message), str("msg"));
+  callFn("Error.captureStackTrace", {named});
+  BOOST_TEST(text(prop(named, "stack")).rfind("Custom: msg", 0) == 0);
+  // Exotic and non-extensible targets go through the checked path.
+  Root target(vm.heap(), obj());
+  Root p(vm.heap(), newFn("Proxy", {target, obj()}));
+  BOOST_TEST(callFn("Error.captureStackTrace", {p}).isUndefined());
+  BOOST_TEST(hasOwnProperty(vm, target, vm.atom(Atom::stack)) == Status::True);
+  Root frozen(vm.heap(), callFn("Object.freeze", {obj()}));
+  BOOST_TEST(callFn("Error.captureStackTrace", {frozen}).isException());
+  BOOST_TEST(pendingName() == "TypeError");
   BOOST_TEST(callFn("Error.captureStackTrace", {Value::int32(1)}).isException());
   BOOST_TEST(pendingName() == "TypeError");
   BOOST_TEST(prop(path("Error"), "stackTraceLimit").asInt() == 10);

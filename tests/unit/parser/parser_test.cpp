@@ -256,8 +256,8 @@ BOOST_AUTO_TEST_CASE(format_syntax_error) {
   BOOST_REQUIRE(!parseProgram(*file, options, &error));
   BOOST_TEST(formatSyntaxError(*file, error) ==
              "path/file.ts:3:9: SyntaxError: Unexpected token ')'\n"
-             "  let x = );\n"
-             "          ^\n");
+             "let x = );\n"
+             "        ^");
 }
 
 BOOST_AUTO_TEST_CASE(function_source_ranges) {

@@ -82,9 +82,9 @@ BOOST_AUTO_TEST_CASE(classes) {
        "class A { x = 1; static s; e; n(a) { return a; } get g() { return 1; } }");
   same("class B extends A<string> { override m(): void {} }", "class B extends A { m() {} }");
   same("class P { constructor(private x: number, public readonly y: string, z: boolean) { f(); } }",
-       "class P { constructor(x, y, z) { this.x = x; this.y = y; f(); } }");
+       "class P { x; y; constructor(x, y, z) { this.x = x; this.y = y; f(); } }");
   same("class D extends B { constructor(public a: number) { before(); super(); after(); } }",
-       "class D extends B { constructor(a) { before(); super(); this.a = a; after(); } }");
+       "class D extends B { a; constructor(a) { before(); super(); this.a = a; after(); } }");
   same("class O { m(a: number): void; m(a: any) {} }", "class O { m(a) {} }");
 }
 

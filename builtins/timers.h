@@ -1,0 +1,49 @@
+// Timers (setTimeout, setInterval, setImmediate and their clear functions)
+// and the event loop that runs them, with node's ordering:
+//
+//   main module, then microtasks
+//   loop while a ref'ed timer or immediate is pending:
+//     timers phase: every timer due at the loop time, by due time then
+//                   scheduling order; microtasks after each callback
+//     poll:         with no immediate pending, sleep until the next due time
+//     check phase:  the immediates queued before the phase began, in order;
+//                   microtasks after each callback
+//
+// All state is heap data in RootsRecord::timers (DESIGN §4.3), a ValueArray:
+//   [kTimersNextId]      int: the next timer id (also the scheduling sequence)
+//   [kTimersList]        growable ValueArray of timer entries, sorted by (due, sequence)
+//   [kTimersImmediates]  growable ValueArray of immediate entries, FIFO
+//   [kTimersLoopNow]     the loop time in ms (CLOCK_MONOTONIC, whole ms, as
+//                        libuv caches it per iteration), or undefined before
+//                        the first timer. Per-process: a loader resuming an
+//                        image must rebase due times and reset this slot.
+//   [kTimersEntryKey]    the private name that links a Timeout / Immediate
+//                        object to its entry
+// An entry is a ValueArray: see EntrySlot in timers.cpp.
+#pragma once
+
+#include "engine/vm.h"
+
+namespace kiln {
+
+// Runs the event loop until no ref'ed timer or immediate is left: microtasks
+// first, then timers and immediates, draining microtasks after each callback.
+// Returns exception when a callback (or a microtask) throws an error nothing
+// catches — it is pending, for the host to report as node reports an
+// uncaught exception — and on uncatchable conditions (process.exit: check
+// vm.exitRequested). Returns undefined otherwise; it also returns early,
+// leaving timers pending, as soon as a rejected promise is left without a
+// handler after a microtask drain: the host then takes it with
+// PromiseHooks::takeUnhandledRejections and reports it (node's default
+// --unhandled-rejections=throw ends the process there).
+Value runEventLoop(VM& vm);
+
+// True when a ref'ed timer or immediate is pending.
+bool hasPendingTimers(VM& vm);
+
+// Throws node's ERR_INVALID_ARG_TYPE TypeError for a `callback` argument
+// that is not a function ("The "callback" argument must be of type
+// function. Received ..."), with its `code` property. Returns exception.
+Value throwInvalidCallback(VM& vm, Value callback);
+
+}  // namespace kiln
