@@ -10,6 +10,8 @@
 
 namespace kiln {
 
+void installAsyncIteration(VM& vm);  // builtins/async_generator.cpp
+
 namespace {
 
 // CreateIterResultObject (§7.4.14)
@@ -106,6 +108,7 @@ void installGenerator(VM& vm, Value global) {
   Value atag = keyFor(vm, "AsyncGenerator");
   if (atag.isException()) return;
   defineValue(vm, asyncGenProto.get(), vm.wellKnown(WellKnown::toStringTag), atag, kConfigurable);
+  installAsyncIteration(vm);
 }
 
 }  // namespace kiln

@@ -419,6 +419,13 @@ Value Interpreter::resumeGenerator(Value genV, Value value, int mode) {
     gc->state = Value::int32(kCompleted);
     gc->frame = Value::undefined();
   }
+  // An async generator settles its pending request after every step.
+  auto* gcell = vm_.cell<GeneratorCell>(genV);
+  if (gcell->function.isObject() && kindOf(vm_, gcell->function) == CellKind::Function) {
+    uint32_t flags = vm_.cell<FunctionInfoCell>(vm_.cell<FunctionCell>(gcell->function)->info)->flags;
+    if ((flags & kAsync) && (flags & kGenerator) && vm_.asyncGeneratorStep)
+      return vm_.asyncGeneratorStep(vm_, genV, result);
+  }
   return result;
 }
 

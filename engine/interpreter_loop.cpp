@@ -687,9 +687,41 @@ leave_async_frame: {
   *sp++ = v;
   DISPATCH();
 }
-op_GetAsyncIterator:
-  vm.throwError(ErrorType::SyntaxError, "async iteration is not supported yet");
-  goto throw_pending;
+op_GetAsyncIterator: {
+  // GetIterator(obj, async) (§7.4.3): @@asyncIterator, else the sync
+  // iterator wrapped by CreateAsyncFromSyncIterator.
+  Value method = getMethod(vm, sp[-1], vm.wellKnown(WellKnown::asyncIterator));
+  CHECK(method);
+  if (!method.isUndefined()) {
+    Value iter = kiln::call(vm, method, sp[-1]);
+    CHECK(iter);
+    if (!iter.isObject()) {
+      vm.throwTypeError("Result of the Symbol.asyncIterator method is not an object");
+      goto throw_pending;
+    }
+    sp[-1] = iter;
+    Value next = get(vm, iter, vm.atom(Atom::next));
+    CHECK(next);
+    *sp++ = next;
+    NEXT(GetAsyncIterator);
+  }
+  Value next;
+  Value syncIter = getIterator(vm, sp[-1], &next);
+  CHECK(syncIter);
+  sp[-1] = syncIter;
+  *sp++ = next;
+  if (!vm.createAsyncFromSyncIterator) {
+    vm.throwTypeError("async iteration is not available");
+    goto throw_pending;
+  }
+  Value asyncIter = vm.createAsyncFromSyncIterator(vm, sp[-2], sp[-1]);
+  CHECK(asyncIter);
+  sp[-2] = asyncIter;
+  Value asyncNext = get(vm, asyncIter, vm.atom(Atom::next));
+  CHECK(asyncNext);
+  sp[-1] = asyncNext;
+  NEXT(GetAsyncIterator);
+}
 
   // ---- operators ----
 #define ARITH(name, OPK, intExpr, dblExpr)                       \

@@ -124,6 +124,12 @@ class VM {
   Value (*hostModule)(VM& vm, std::string_view specifier) = nullptr;
   // Promise machinery, set by the builtins at realm creation (engine/promise_hooks.h).
   const PromiseHooks* promises = nullptr;
+  // Async iteration (builtins/async_generator.cpp): settles an async
+  // generator's pending request after each resumption of its frame (the
+  // result is the yielded/returned value, or exception), and wraps a sync
+  // iterator for `for await` (CreateAsyncFromSyncIterator).
+  Value (*asyncGeneratorStep)(VM& vm, Value generator, Value result) = nullptr;
+  Value (*createAsyncFromSyncIterator)(VM& vm, Value syncIterator, Value next) = nullptr;
   // process.exit(): unwinds everything (uncatchable), then the host exits.
   bool exitRequested = false;
   int exitCode = 0;
