@@ -266,7 +266,18 @@ void installGlobal(VM& vm, Value global) {
       {"escape", NativeId::Escape},
       {"unescape", NativeId::Unescape},
   };
+  // Number.parseFloat / Number.parseInt are the same function objects (§21.1.2.12-13).
+  Value number = vm.intrinsic(Intrinsic::Number);
   for (const auto& f : kFunctions) {
+    if ((f.id == NativeId::ParseFloat || f.id == NativeId::ParseInt) && number.isObject()) {
+      PropertyDescriptor d;
+      Value key = keyFor(vm, f.name);
+      if (key.isException()) return;
+      if (ordinaryGetOwnProperty(vm, vm.intrinsic(Intrinsic::Number), key, &d) == Status::True && d.value.isObject()) {
+        defineValue(vm, g, key, d.value, kMethodAttrs);
+        continue;
+      }
+    }
     Value fn = defineMethod(vm, g, f.name, f.id);
     if (fn.isException()) return;
     if (f.id == NativeId::Eval) vm.setIntrinsic(Intrinsic::Eval, fn);

@@ -1334,6 +1334,11 @@ op_InitProp: {
   NEXT(InitProp);
 }
 op_InitElem: {
+  if (sp[-2].isString()) {
+    Value k = keyFromString(vm, sp[-2]);
+    CHECK(k);
+    sp[-2] = k;
+  }
   Status s = createDataPropertyOrThrow(vm, sp[-3], sp[-2], sp[-1]);
   CHECK_STATUS(s);
   sp -= 2;

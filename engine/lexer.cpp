@@ -1,5 +1,7 @@
 #include "engine/lexer.h"
 
+#include "engine/number_conv.h"
+
 #include <charconv>
 #include <cmath>
 #include <vector>
@@ -452,9 +454,9 @@ void Lexer::scanNumber() {
     finish();
     return;
   }
-  double value = 0;
-  std::from_chars(ascii.data(), ascii.data() + ascii.size(), value);
-  tok_.number = value;
+  // Correctly rounded, with overflow to Infinity (from_chars reports
+  // out-of-range and leaves its output untouched: 1e400 must be Infinity).
+  tok_.number = stringToNumber(std::string_view(ascii));
   finish();
 }
 

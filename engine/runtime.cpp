@@ -12,6 +12,13 @@
 
 namespace kiln {
 
+#define KILN_TRY_STATUS_KEY(expr)                           \
+  ({                                                       \
+    Value kiln_k_ = (expr);                                \
+    if (kiln_k_.isException()) return Status::Exception;   \
+    kiln_k_;                                               \
+  })
+
 namespace {
 
 std::string nameText(VM& vm, Value name) { return toUtf8(vm, name); }
@@ -570,6 +577,8 @@ Value createClass(VM& vm, Value classConst, Value info, Ref env, Value heritage,
 }
 
 Status defineMethodProperty(VM& vm, Value obj, Value key, Value fn, int kind, bool enumerable) {
+  // Literal keys arrive as strings: "0" is keyed by number like every index.
+  if (key.isString()) key = KILN_TRY_STATUS_KEY(keyFromString(vm, key));
   Root o(vm.heap(), obj), k(vm.heap(), key), f(vm.heap(), fn);
   if (kindOf(vm, fn) == CellKind::Function) vm.cell<FunctionCell>(fn)->home = obj;
   Value prefix = kind == 1 ? vm.atom(Atom::get_space) : kind == 2 ? vm.atom(Atom::set_space) : Value::undefined();
