@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Interpreter throughput against node: for every benchmark program, the median
-# whole-process wall time of `kiln dev FILE`, `node --jitless FILE` (the
+# whole-process wall time of `kiln dev --script FILE` (the programs are classic scripts), `node --jitless FILE` (the
 # interpreter-to-interpreter peer) and `node FILE` (JIT, for reference), the
 # kiln/jitless ratio, and at the end the geometric mean of those ratios.
 #
@@ -103,7 +103,7 @@ for program in "${programs[@]}"; do
   file=$(basename "$program")
   k=- j=- n=- ratio=-
   # Run from the program's folder, like a user would.
-  if [ "$have_kiln" -eq 1 ]; then k=$(cd "$dir" && median_time "$kiln" dev "$file"); fi
+  if [ "$have_kiln" -eq 1 ]; then k=$(cd "$dir" && median_time "$kiln" dev --script "$file"); fi
   if [ "$have_node" -eq 1 ]; then
     j=$(cd "$dir" && median_time "$node" --jitless "$file")
     n=$(cd "$dir" && median_time "$node" "$file")

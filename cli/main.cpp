@@ -20,6 +20,7 @@
 #include "cli/report.h"
 #include "engine/compiler.h"
 #include "engine/disasm.h"
+#include "engine/eval.h"
 #include "engine/interpreter.h"
 #include "engine/module.h"
 #include "engine/object.h"
@@ -38,6 +39,8 @@ void usage(FILE* out) {
           "\n"
           "commands:\n"
           "  dev FILE [ARGS...]   run a program from source (ES modules; .ts or .js)\n"
+          "  dev --script FILE [ARGS...]\n"
+          "                       run FILE as a classic (sloppy) script, as node runs CommonJS\n"
           "  dev --dump-bytecode FILE\n"
           "                       print the bytecode of FILE's module body and functions\n"
           "\n"
@@ -82,8 +85,21 @@ int dumpBytecode(const std::string& file) {
   return 0;
 }
 
+// `--script` (or a .cjs file) runs the entry as a classic sloppy script, as
+// node runs CommonJS files (the benchmark programs are such scripts);
+// otherwise the entry is an ES module.
+bool classicScript_ = false;
+bool isClassicScript(const std::string& file) {
+  return classicScript_ || (file.size() > 4 && file.compare(file.size() - 4, 4, ".cjs") == 0);
+}
+
 int runDev(int argc, char** argv, const char* argv0) {
   if (argc >= 2 && std::string(argv[0]) == "--dump-bytecode") return dumpBytecode(argv[1]);
+  if (argc >= 1 && std::string(argv[0]) == "--script") {
+    classicScript_ = true;
+    argc--;
+    argv++;
+  }
   if (argc < 1) {
     fprintf(stderr, "kiln dev: missing FILE\nusage: kiln dev FILE [ARGS...]\n");
     return 2;
@@ -105,9 +121,27 @@ int runDev(int argc, char** argv, const char* argv0) {
     fprintf(stderr, "kiln: internal error: realm setup failed\n");
     return 70;
   }
+  int status = 0;
+  if (isClassicScript(file)) {
+    std::ifstream in(file, std::ios::binary);
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    auto source = SourceFile::fromUtf8(file, ss.str());
+    ParseError err;
+    Value info = compileScriptInfo(vm, *source, &err);
+    if (info.isUndefined()) {
+      fprintf(stderr, "%s\n", formatSyntaxError(*source, err).c_str());
+      return 1;
+    }
+    Value r = info.isException() ? info : runScriptInfo(vm, info);
+    if (!r.isException()) r = runEventLoop(vm);
+    if (r.isException()) status = vm.exitRequested ? vm.exitCode : reportUncaught(vm);
+    else if (int unhandled = reportUnhandledRejections(vm)) status = unhandled;
+    else status = vm.exitRequested ? vm.exitCode : processExitCode(vm);
+    return status;
+  }
   ModuleLoadError loadError;
   Value module = loadModuleGraph(vm, file, &loadError);
-  int status = 0;
   if (module.isException()) {
     status = reportUncaught(vm);
   } else if (module.isUndefined()) {
