@@ -189,6 +189,23 @@ inline Value nameKey(VM& vm, Value atom) {
   return stringToArrayIndex(c, &index) ? keyFromIndex(index) : atom;
 }
 
+// The inline-cache hit path of a named read: own slot, or a slot of the
+// receiver's prototype when both shapes still match.
+inline bool cachedGet(VM& vm, Value o, const Value* ic, Value* out) {
+  if (!o.isObject()) return false;
+  ObjectCell* oc = vm.cell<ObjectCell>(o);
+  if (Value::cell(oc->shape) != ic[0]) return false;
+  if (ic[2].isUndefined()) {
+    *out = *slotAddress(vm, oc, uint32_t(ic[1].asInt()));
+    return true;
+  }
+  if (oc->proto != ic[2].ref()) return false;
+  ObjectCell* holder = vm.cell<ObjectCell>(ic[2]);
+  if (Value::cell(holder->shape) != ic[3]) return false;
+  *out = *slotAddress(vm, holder, uint32_t(ic[1].asInt()));
+  return true;
+}
+
 std::string keyText(VM& vm, Value key) {
   return key.isSymbol() ? describe(vm, key) : toUtf8(vm, keyToValue(vm, key));
 }
@@ -1035,22 +1052,8 @@ op_Throw:
 op_GetProp: {
   Value o = sp[-1];
   Value* ic = icEntry(vm, fi, U32(4));
-  if (o.isObject()) {
-    ObjectCell* oc = vm.cell<ObjectCell>(o);
-    if (Value::cell(oc->shape) == ic[0]) {
-      if (ic[2].isUndefined()) {
-        sp[-1] = *slotAddress(vm, oc, uint32_t(ic[1].asInt()));
-        NEXT(GetProp);
-      }
-      if (oc->proto == ic[2].ref()) {
-        ObjectCell* holder = vm.cell<ObjectCell>(ic[2]);
-        if (Value::cell(holder->shape) == ic[3]) {
-          sp[-1] = *slotAddress(vm, holder, uint32_t(ic[1].asInt()));
-          NEXT(GetProp);
-        }
-      }
-    }
-  } else if (o.isNullish()) {
+  if (cachedGet(vm, o, ic, &sp[-1])) NEXT(GetProp);
+  if (o.isNullish()) {
     nullishPropertyError(vm, o, K[U32(0)], true);
     goto throw_pending;
   }
@@ -1136,24 +1139,11 @@ op_SetElem: {
 op_GetMethod: {
   Value o = sp[-1];
   Value* ic = icEntry(vm, fi, U32(4));
-  if (o.isObject()) {
-    ObjectCell* oc = vm.cell<ObjectCell>(o);
-    if (Value::cell(oc->shape) == ic[0]) {
-      if (ic[2].isUndefined()) {
-        sp[-1] = *slotAddress(vm, oc, uint32_t(ic[1].asInt()));
-        *sp++ = o;
-        NEXT(GetMethod);
-      }
-      if (oc->proto == ic[2].ref()) {
-        ObjectCell* holder = vm.cell<ObjectCell>(ic[2]);
-        if (Value::cell(holder->shape) == ic[3]) {
-          sp[-1] = *slotAddress(vm, holder, uint32_t(ic[1].asInt()));
-          *sp++ = o;
-          NEXT(GetMethod);
-        }
-      }
-    }
-  } else if (o.isNullish()) {
+  if (cachedGet(vm, o, ic, &sp[-1])) {
+    *sp++ = o;
+    NEXT(GetMethod);
+  }
+  if (o.isNullish()) {
     nullishPropertyError(vm, o, K[U32(0)], true);
     goto throw_pending;
   }
