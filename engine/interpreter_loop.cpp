@@ -206,6 +206,16 @@ inline bool cachedGet(VM& vm, Value o, const Value* ic, Value* out) {
   return true;
 }
 
+// Copies the elements of a spread-argument array (built by the compiler, so
+// dense) to `out`, holes as undefined.
+inline void spreadArguments(VM& vm, ArrayCell* a, Value* out) {
+  ValueArrayCell* e = a->elements ? vm.cell<ValueArrayCell>(a->elements) : nullptr;
+  for (uint32_t i = 0; i < a->length; i++) {
+    Value v = (e && i < e->length) ? e->data()[i] : Value::undefined();
+    out[i] = v.isHole() ? Value::undefined() : v;
+  }
+}
+
 std::string keyText(VM& vm, Value key) {
   return key.isSymbol() ? describe(vm, key) : toUtf8(vm, keyToValue(vm, key));
 }
@@ -1465,11 +1475,7 @@ op_CallSpread: {
       vm.throwRangeError("Maximum call stack size exceeded");
       goto throw_pending;
     }
-    ValueArrayCell* e = a->elements ? vm.cell<ValueArrayCell>(a->elements) : nullptr;
-    for (uint32_t i = 0; i < argc; i++) {
-      Value v = (e && i < e->length) ? e->data()[i] : Value::undefined();
-      S[base + 2 + i] = v.isHole() ? Value::undefined() : v;
-    }
+    spreadArguments(vm, a, S + base + 2);
     sp = S + base + 2 + argc;
     pc += instructionSize(Op::CallSpread);
     goto do_call;
@@ -1625,11 +1631,7 @@ op_SuperCallSpread: {
       vm.throwRangeError("Maximum call stack size exceeded");
       goto throw_pending;
     }
-    ValueArrayCell* e = a->elements ? vm.cell<ValueArrayCell>(a->elements) : nullptr;
-    for (uint32_t i = 0; i < argc; i++) {
-      Value v = (e && i < e->length) ? e->data()[i] : Value::undefined();
-      S[base + 2 + i] = v.isHole() ? Value::undefined() : v;
-    }
+    spreadArguments(vm, a, S + base + 2);
     S[base + 1] = Value::undefined();
     sp = S + base + 2 + argc;
     callFlags = 0;
