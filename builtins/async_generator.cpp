@@ -274,9 +274,13 @@ Value native_AsyncFromSyncReject(VM& vm, CallInfo& info) {
   return Value::undefined();
 }
 
-void installAsyncIteration(VM& vm) {
+void attachAsyncIterationHooks(VM& vm) {
   vm.asyncGeneratorStep = &asyncGeneratorStep;
   vm.createAsyncFromSyncIterator = &createAsyncFromSyncIterator;
+}
+
+void installAsyncIteration(VM& vm) {
+  attachAsyncIterationHooks(vm);
   Value asyncGenProto = vm.intrinsic(Intrinsic::AsyncGeneratorPrototype);
   if (asyncGenProto.isObject()) {
     Root p(vm.heap(), asyncGenProto);

@@ -29,6 +29,13 @@ const NativeTable& nativeTable();
 // VM's current realm. Returns the global object, or exception.
 Value createRealm(VM& vm);
 
+// Connects a VM to the builtins' C++ side: the hooks the engine calls
+// (promises, async iteration, host modules). createRealm does it; a VM made
+// from an image, whose realm is already in its heap, calls this instead.
+void attachBuiltinHooks(VM& vm);
+void attachPromiseHooks(VM& vm);
+void attachAsyncIterationHooks(VM& vm);
+
 #define KILN_BUILTIN_AREA(name) void install##name(VM& vm, Value global) __attribute__((weak));
 #include "builtins/install.def"
 #undef KILN_BUILTIN_AREA

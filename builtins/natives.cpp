@@ -5,7 +5,7 @@ namespace kiln {
 namespace {
 
 constexpr NativeEntry kEntries[] = {
-#define KILN_NATIVE(id, name, arity, effect) {&native_##id, name, arity, Effect::effect},
+#define KILN_NATIVE(id, name, arity, effect) {&native_##id, name, arity, Effect::effect, #id},
 #include "builtins/natives.def"
 #undef KILN_NATIVE
 };

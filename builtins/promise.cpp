@@ -990,7 +990,9 @@ void installPromise(VM& vm, Value global) {
 
   // node defines its host globals enumerable.
   defineMethod(vm, g.get(), "queueMicrotask", NativeId::QueueMicrotask, -1, kDefaultAttrs);
-  vm.promises = &kPromiseHooks;
+  attachPromiseHooks(vm);
 }
+
+void attachPromiseHooks(VM& vm) { vm.promises = &kPromiseHooks; }
 
 }  // namespace kiln

@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "builtins/builtins.h"
+#include "builtins/host_modules.h"
 #include "engine/hash_table.h"
 #include "engine/strings.h"
 
@@ -44,6 +45,12 @@ bool initWellKnownSymbols(VM& vm) {
 }
 
 }  // namespace
+
+void attachBuiltinHooks(VM& vm) {
+  attachPromiseHooks(vm);
+  attachAsyncIterationHooks(vm);
+  vm.hostModule = &hostModule;
+}
 
 Value createRealm(VM& vm) {
   if (!initWellKnownSymbols(vm)) return Value::exception();

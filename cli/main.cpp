@@ -16,7 +16,9 @@
 
 #include "builtins/builtins.h"
 #include "builtins/host_modules.h"
+#include "builtins/program.h"
 #include "builtins/timers.h"
+#include "cli/commands.h"
 #include "cli/report.h"
 #include "engine/compiler.h"
 #include "engine/disasm.h"
@@ -26,12 +28,12 @@
 #include "engine/object.h"
 #include "engine/promise_hooks.h"
 #include "engine/strings.h"
+#include "loader/loader.h"
 
 namespace kiln {
 
 namespace {
 
-constexpr const char* kVersion = "0.1.0";
 
 void usage(FILE* out) {
   fprintf(out,
@@ -43,17 +45,16 @@ void usage(FILE* out) {
           "                       run FILE as a classic (sloppy) script, as node runs CommonJS\n"
           "  dev --dump-bytecode FILE\n"
           "                       print the bytecode of FILE's module body and functions\n"
+          "  compile FILE... [-o OUT] [options]\n"
+          "                       run FILE's initialization now, up to its first effect, and\n"
+          "                       write the program as an image (see kiln compile --help)\n"
+          "  run [--entry NAME] [--profile-load] IMAGE [ARGS...]\n"
+          "                       continue a program from its image\n"
+          "  inspect IMAGE        what an image holds and where its build paused\n"
           "\n"
           "options:\n"
           "  --version            print kiln's version\n"
           "  --help               print this help\n");
-}
-
-std::string selfPath(const char* argv0) {
-  char buf[PATH_MAX];
-  ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
-  if (n > 0) return std::string(buf, size_t(n));
-  return argv0;
 }
 
 // --dump-bytecode: compile FILE as a module and print its bytecode.
@@ -112,7 +113,7 @@ int runDev(int argc, char** argv, const char* argv0) {
     return 1;
   }
   VM vm(nativeTable());
-  vm.argv.push_back(selfPath(argv0));
+  vm.argv.push_back(selfPath());
   vm.argv.push_back(std::filesystem::absolute(file, ec).lexically_normal().string());
   for (int i = 1; i < argc; i++) vm.argv.push_back(argv[i]);
   vm.hostModule = &hostModule;
@@ -148,15 +149,10 @@ int runDev(int argc, char** argv, const char* argv0) {
     fprintf(stderr, "%s\n", loadError.message.c_str());
     status = 1;
   } else {
-    Value r = runModule(vm, module);
-    if (!r.isException()) r = runEventLoop(vm);  // microtasks, timers, immediates
-    if (r.isException()) {
-      status = vm.exitRequested ? vm.exitCode : reportUncaught(vm);
-    } else if (int unhandled = reportUnhandledRejections(vm)) {
-      status = unhandled;
-    } else {
-      status = vm.exitRequested ? vm.exitCode : processExitCode(vm);
-    }
+    // The same driver `kiln run` continues from an image.
+    Value r = startProgram(vm, module);
+    if (!r.isException()) r = runProgram(vm);
+    return programExitStatus(vm, r);
   }
   fflush(stdout);
   fflush(stderr);
@@ -169,13 +165,15 @@ int runDev(int argc, char** argv, const char* argv0) {
 
 int main(int argc, char** argv) {
   using namespace kiln;
+  // A bundle (kiln compile --bundle) runs its own image with all its arguments.
+  if (int status = runBundledImage(argc, argv); status >= 0) return status;
   if (argc < 2) {
     usage(stderr);
     return 2;
   }
   std::string cmd = argv[1];
   if (cmd == "--version" || cmd == "-v") {
-    printf("kiln %s\n", kVersion);
+    printf("kiln %s\n", kKilnVersion);
     return 0;
   }
   if (cmd == "--help" || cmd == "-h" || cmd == "help") {
@@ -183,6 +181,9 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (cmd == "dev") return runDev(argc - 2, argv + 2, argv[0]);
+  if (cmd == "compile") return compileCommand(argc - 2, argv + 2);
+  if (cmd == "run") return runCommand(argc - 2, argv + 2);
+  if (cmd == "inspect") return inspectCommand(argc - 2, argv + 2);
   fprintf(stderr, "kiln: unknown command '%s'\n", cmd.c_str());
   usage(stderr);
   return 2;

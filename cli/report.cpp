@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <string>
 
+#include "builtins/host_modules.h"
 #include "builtins/inspect.h"
 #include "engine/hash_table.h"
 #include "engine/object.h"
@@ -101,6 +102,20 @@ int reportUnhandledRejections(VM& vm) {
   if (!list.isCell() || vm.cell<ValueArrayCell>(list)->length == 0) return 0;
   vm.throwValue(vm.cell<ValueArrayCell>(list)->data()[0]);
   return reportUncaught(vm);
+}
+
+int programExitStatus(VM& vm, Value r) {
+  int status;
+  if (r.isException()) {
+    status = vm.exitRequested ? vm.exitCode : reportUncaught(vm);
+  } else if (int unhandled = reportUnhandledRejections(vm)) {
+    status = unhandled;
+  } else {
+    status = vm.exitRequested ? vm.exitCode : processExitCode(vm);
+  }
+  fflush(stdout);
+  fflush(stderr);
+  return status;
 }
 
 }  // namespace kiln

@@ -15,5 +15,8 @@ int reportUncaught(VM& vm);
 // Reports the first rejected promise that never got a handler as node does
 // (the reason, as an uncaught error) and returns 1; 0 when there is none.
 int reportUnhandledRejections(VM& vm);
+// How a program run ends: `r` is what runProgram returned. Reports an
+// uncaught exception or unhandled rejection; returns the exit code.
+int programExitStatus(VM& vm, Value r);
 
 }  // namespace kiln

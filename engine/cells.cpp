@@ -12,11 +12,11 @@ const char* const kKindNames[] = {
 #undef KILN_CELL_KIND
 };
 
-void traceObjectPrefix(const ObjectCell* o, Tracer& t) {
-  t.visitRef(o->shape);
-  t.visitRef(o->proto);
-  t.visitRef(o->slots);
-  t.visitRef(o->elements);
+void traceObjectPrefix(ObjectCell* o, Tracer& t) {
+  t.visitRefSlot(&o->shape);
+  t.visitRefSlot(&o->proto);
+  t.visitRefSlot(&o->slots);
+  t.visitRefSlot(&o->elements);
 }
 
 }  // namespace
@@ -25,7 +25,7 @@ const char* cellKindName(CellKind kind) {
   return size_t(kind) < size_t(CellKind::Count) ? kKindNames[size_t(kind)] : "?";
 }
 
-void traceCell(Heap& heap, const CellHeader* cell, Tracer& t) {
+void traceCell(Heap& heap, CellHeader* cell, Tracer& t) {
   switch (cell->kind) {
     case CellKind::Free:
     case CellKind::String:
@@ -34,123 +34,123 @@ void traceCell(Heap& heap, const CellHeader* cell, Tracer& t) {
     case CellKind::Count:
       return;
     case CellKind::Symbol:
-      t.visitValue(static_cast<const SymbolCell*>(cell)->description);
+      t.visitValueSlot(&static_cast<SymbolCell*>(cell)->description);
       return;
     case CellKind::Shape: {
-      auto* s = static_cast<const ShapeCell*>(cell);
-      t.visitRef(s->parent);
-      t.visitValue(s->key);
-      t.visitRef(s->transitions);
-      t.visitRef(s->table);
-      t.visitRef(s->keys);
+      auto* s = static_cast<ShapeCell*>(cell);
+      t.visitRefSlot(&s->parent);
+      t.visitValueSlot(&s->key);
+      t.visitRefSlot(&s->transitions);
+      t.visitRefSlot(&s->table);
+      t.visitRefSlot(&s->keys);
       return;
     }
     case CellKind::ValueArray: {
-      auto* a = static_cast<const ValueArrayCell*>(cell);
+      auto* a = static_cast<ValueArrayCell*>(cell);
       // kTraceUsedOnly: slots past `length` hold stale values (the VM stack).
       uint32_t n = (a->flags & kTraceUsedOnly) ? a->length : a->capacity;
-      for (uint32_t i = 0; i < n; i++) t.visitValue(a->data()[i]);
+      for (uint32_t i = 0; i < n; i++) t.visitValueSlot(&a->data()[i]);
       return;
     }
     case CellKind::HashTable: {
-      auto* h = const_cast<HashTableCell*>(static_cast<const HashTableCell*>(cell));
-      t.visitRef(h->forward);
+      auto* h = static_cast<HashTableCell*>(cell);
+      t.visitRefSlot(&h->forward);
       size_t n = size_t(h->used) * h->width;
       Value* e = h->entries();
-      for (size_t i = 0; i < n; i++) t.visitValue(e[i]);
+      for (size_t i = 0; i < n; i++) t.visitValueSlot(&e[i]);
       return;
     }
     case CellKind::FunctionInfo: {
-      auto* f = static_cast<const FunctionInfoCell*>(cell);
-      t.visitRef(f->code);
-      t.visitRef(f->constants);
-      t.visitRef(f->children);
-      t.visitRef(f->lineTable);
-      t.visitRef(f->handlers);
-      t.visitRef(f->icCache);
-      t.visitValue(f->name);
-      t.visitValue(f->source);
+      auto* f = static_cast<FunctionInfoCell*>(cell);
+      t.visitRefSlot(&f->code);
+      t.visitRefSlot(&f->constants);
+      t.visitRefSlot(&f->children);
+      t.visitRefSlot(&f->lineTable);
+      t.visitRefSlot(&f->handlers);
+      t.visitRefSlot(&f->icCache);
+      t.visitValueSlot(&f->name);
+      t.visitValueSlot(&f->source);
       return;
     }
     case CellKind::Environment: {
-      auto* e = const_cast<EnvironmentCell*>(static_cast<const EnvironmentCell*>(cell));
-      t.visitRef(e->parent);
-      t.visitValue(e->scope);
-      t.visitValue(e->object);
-      for (uint32_t i = 0; i < e->count; i++) t.visitValue(e->slots()[i]);
+      auto* e = static_cast<EnvironmentCell*>(cell);
+      t.visitRefSlot(&e->parent);
+      t.visitValueSlot(&e->scope);
+      t.visitValueSlot(&e->object);
+      for (uint32_t i = 0; i < e->count; i++) t.visitValueSlot(&e->slots()[i]);
       return;
     }
     case CellKind::Module: {
-      auto* m = static_cast<const ModuleCell*>(cell);
-      const Value* v = &m->path;
+      auto* m = static_cast<ModuleCell*>(cell);
+      Value* v = &m->path;
       size_t n = (sizeof(ModuleCell) - sizeof(CellHeader)) / sizeof(Value);
-      for (size_t i = 0; i < n; i++) t.visitValue(v[i]);
+      for (size_t i = 0; i < n; i++) t.visitValueSlot(&v[i]);
       return;
     }
     case CellKind::Realm: {
-      auto* r = const_cast<RealmCell*>(static_cast<const RealmCell*>(cell));
-      for (uint32_t i = 0; i < r->count; i++) t.visitValue(r->intrinsics()[i]);
+      auto* r = static_cast<RealmCell*>(cell);
+      for (uint32_t i = 0; i < r->count; i++) t.visitValueSlot(&r->intrinsics()[i]);
       return;
     }
     case CellKind::Object:
     case CellKind::Array:
     case CellKind::Arguments:
-      traceObjectPrefix(static_cast<const ObjectCell*>(cell), t);
+      traceObjectPrefix(static_cast<ObjectCell*>(cell), t);
       if (cell->kind == CellKind::Arguments) {
-        auto* o = static_cast<const InternalObjectCell*>(cell);
-        for (const Value& v : o->internal) t.visitValue(v);
+        auto* o = static_cast<InternalObjectCell*>(cell);
+        for (Value& v : o->internal) t.visitValueSlot(&v);
       }
       return;
     case CellKind::Function: {
-      auto* f = static_cast<const FunctionCell*>(cell);
+      auto* f = static_cast<FunctionCell*>(cell);
       traceObjectPrefix(f, t);
-      t.visitRef(f->info);
-      t.visitRef(f->env);
-      t.visitValue(f->home);
-      t.visitValue(f->thisValue);
-      t.visitValue(f->fields);
-      t.visitValue(f->realm);
+      t.visitRefSlot(&f->info);
+      t.visitRefSlot(&f->env);
+      t.visitValueSlot(&f->home);
+      t.visitValueSlot(&f->thisValue);
+      t.visitValueSlot(&f->fields);
+      t.visitValueSlot(&f->realm);
       return;
     }
     case CellKind::NativeFunction: {
-      auto* f = static_cast<const NativeFunctionCell*>(cell);
+      auto* f = static_cast<NativeFunctionCell*>(cell);
       traceObjectPrefix(f, t);
-      t.visitValue(f->realm);
-      t.visitValue(f->data0);
-      t.visitValue(f->data1);
-      t.visitValue(f->data2);
+      t.visitValueSlot(&f->realm);
+      t.visitValueSlot(&f->data0);
+      t.visitValueSlot(&f->data1);
+      t.visitValueSlot(&f->data2);
       return;
     }
     case CellKind::BoundFunction: {
-      auto* f = static_cast<const BoundFunctionCell*>(cell);
+      auto* f = static_cast<BoundFunctionCell*>(cell);
       traceObjectPrefix(f, t);
-      t.visitValue(f->target);
-      t.visitValue(f->boundThis);
-      t.visitValue(f->boundArgs);
+      t.visitValueSlot(&f->target);
+      t.visitValueSlot(&f->boundThis);
+      t.visitValueSlot(&f->boundArgs);
       return;
     }
     case CellKind::Proxy: {
-      auto* p = static_cast<const ProxyCell*>(cell);
+      auto* p = static_cast<ProxyCell*>(cell);
       traceObjectPrefix(p, t);
-      t.visitValue(p->target);
-      t.visitValue(p->handler);
+      t.visitValueSlot(&p->target);
+      t.visitValueSlot(&p->handler);
       return;
     }
     case CellKind::Generator: {
-      auto* g = static_cast<const GeneratorCell*>(cell);
+      auto* g = static_cast<GeneratorCell*>(cell);
       traceObjectPrefix(g, t);
-      t.visitValue(g->state);
-      t.visitValue(g->frame);
-      t.visitValue(g->function);
-      t.visitValue(g->extra);
+      t.visitValueSlot(&g->state);
+      t.visitValueSlot(&g->frame);
+      t.visitValueSlot(&g->function);
+      t.visitValueSlot(&g->extra);
       return;
     }
     default: {
       // Every other object kind is an InternalObjectCell.
-      auto* o = static_cast<const InternalObjectCell*>(cell);
+      auto* o = static_cast<InternalObjectCell*>(cell);
       traceObjectPrefix(o, t);
       if (cell->size >= sizeof(InternalObjectCell))
-        for (const Value& v : o->internal) t.visitValue(v);
+        for (Value& v : o->internal) t.visitValueSlot(&v);
       return;
     }
   }

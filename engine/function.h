@@ -31,6 +31,7 @@ struct NativeEntry {
   const char* name;    // the function's `name` property (as created by default)
   uint16_t arity;      // its `length`
   Effect effect;
+  const char* id;      // its identifier in natives.def (Console_log): for reports
 };
 struct NativeTable {
   const NativeEntry* entries;

@@ -192,4 +192,16 @@ Ref hashTableCurrent(VM& vm, Ref table, uint32_t* index) {
   return table;
 }
 
+void hashTableRebuildChains(HashTableCell* t, const std::function<uint32_t(uint32_t index, Value key)>& hash) {
+  std::memset(t->buckets(), 0xFF, size_t(t->bucketCount) * 4);
+  for (uint32_t i = 0; i < t->capacity; i++) t->chain()[i] = kNotFound;
+  for (uint32_t i = 0; i < t->used; i++) {
+    Value key = t->entry(i)[0];
+    if (key.isHole()) continue;
+    uint32_t h = hash(i, key) & (t->bucketCount - 1);
+    t->chain()[i] = t->buckets()[h];
+    t->buckets()[h] = i;
+  }
+}
+
 }  // namespace kiln

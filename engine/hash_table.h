@@ -6,6 +6,8 @@
 // cell; the caller stores the returned table ref back where it keeps it.
 #pragma once
 
+#include <functional>
+
 #include "engine/vm.h"
 
 namespace kiln {
@@ -29,5 +31,9 @@ uint32_t hashTableNextLive(VM& vm, Ref table, uint32_t i);
 // For iterators: follows `forward` links to the current table, translating
 // an entry index in an old table into one in the newest.
 Ref hashTableCurrent(VM& vm, Ref table, uint32_t* index);
+// Rebuilds the bucket chains of `t` in place, hashing every live key with
+// `hash(entry index, key)` (the image writer: relocation changes identity
+// hashes). Entry order, and so iteration order, is unchanged.
+void hashTableRebuildChains(HashTableCell* t, const std::function<uint32_t(uint32_t index, Value key)>& hash);
 
 }  // namespace kiln

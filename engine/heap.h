@@ -55,11 +55,15 @@ class Tracer {
   virtual ~Tracer() = default;
   virtual void visitRef(Ref r) = 0;  // r may be 0
   void visitValue(Value v) { if (v.isRef()) visitRef(v.ref()); }
+  // traceCell hands over the slots themselves, so that a tracer may rewrite
+  // them (the image writer relocates references in its copy of a cell).
+  virtual void visitRefSlot(Ref* slot) { visitRef(*slot); }
+  virtual void visitValueSlot(Value* slot) { if (slot->isRef()) visitRef(slot->ref()); }
 };
 
 // Implemented by the object model (engine/cells.cpp): calls the tracer for
 // every reference held by the cell, as described by its kind.
-void traceCell(Heap& heap, const CellHeader* cell, Tracer& tracer);
+void traceCell(Heap& heap, CellHeader* cell, Tracer& tracer);
 
 struct HeapStats {
   size_t committedBytes = 0;  // cage memory committed for pages

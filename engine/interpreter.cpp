@@ -35,11 +35,20 @@ inline Value* icEntry(VM& vm, FunctionInfoCell* fi, uint32_t ic) {
 }  // namespace
 
 Interpreter::Interpreter(VM& vm) : vm_(vm) {
+  // A VM from an image brings its stack as a compact copy (only the used
+  // part is written): continue on a full-size one.
+  Value old = vm.roots().stack;
   Ref stack = vm.allocate(CellKind::ValueArray, sizeof(ValueArrayCell) + kStackCapacity * sizeof(Value));
   auto* s = vm.cell<ValueArrayCell>(stack);
   s->flags = kTraceUsedOnly;
   s->capacity = kStackCapacity;
   s->length = 0;
+  if (old.isCell()) {
+    auto* o = vm.cell<ValueArrayCell>(old);
+    uint32_t n = std::min(o->length, kStackCapacity);
+    std::memcpy(s->data(), o->data(), n * sizeof(Value));
+    s->length = n;
+  }
   vm.roots().stack = Value::cell(stack);
 }
 
@@ -198,6 +207,25 @@ Value Interpreter::call(Value fn, Value thisValue, std::span<const Value> args) 
     }
     if (kind == CellKind::NativeFunction) {
       auto* nf = vm_.cell<NativeFunctionCell>(callee);
+      if (vm_.buildMode && vm_.natives().entries[nf->native].effect != Effect::Pure) [[unlikely]] {
+        // A getter called by a property read of the outermost loop can pause
+        // (the read restarts on resume); native code calling a native cannot.
+        vm_.pauseNative = nf->native;
+        if (vm_.nativeDepth == 2 && restartablePc_ != UINT32_MAX) {  // 2: the loop, then this call
+          vm_.pauseState = PauseState::Paused;
+          PausedCall p;
+          p.fp = savedFp;
+          p.pcAfter = restartablePc_;
+          p.stackLength = restartLength_;
+          p.atPc = true;
+          vm_.pausedCall = p;
+          result = Value::exception();
+        } else {
+          vm_.pauseState = PauseState::Blocked;
+          result = vm_.throwValue(Value::undefined());
+        }
+        break;
+      }
       CallInfo info{S[base + 1], callee, Value::undefined(), argc, S + base + 2};
       NativeFn native = vm_.natives().entries[nf->native].fn;
       result = native ? native(vm_, info) : vm_.throwTypeError(std::string(vm_.natives().entries[nf->native].name) + " is not implemented");
@@ -269,6 +297,13 @@ Value Interpreter::construct(Value fn, std::span<const Value> args, Value newTar
     }
     if (kind == CellKind::NativeFunction) {
       auto* nf = vm_.cell<NativeFunctionCell>(callee);
+      if (vm_.buildMode && vm_.natives().entries[nf->native].effect != Effect::Pure) [[unlikely]] {
+        // Native code calling a native: never a capturable point.
+        vm_.pauseNative = nf->native;
+        vm_.pauseState = PauseState::Blocked;
+        result = vm_.throwValue(Value::undefined());
+        break;
+      }
       CallInfo info{Value::undefined(), callee, nt, argc, S + base + 2};
       NativeFn native = vm_.natives().entries[nf->native].fn;
       result = native ? native(vm_, info) : vm_.throwTypeError(std::string(vm_.natives().entries[nf->native].name) + " is not implemented");
@@ -299,6 +334,81 @@ Value Interpreter::construct(Value fn, std::span<const Value> args, Value newTar
   fp_ = savedFp;
   savedPc_ = savedPc;
   vm_.cell<ValueArrayCell>(vm_.roots().stack)->length = base;
+  return result;
+}
+
+// Build time: the run loop is about to call a native that is not Pure. At
+// depth 1 (only the program driver below the frames) the program stops here,
+// frames intact; deeper, a native frame is on the C++ stack and the program
+// cannot be captured (the build falls back to module granularity).
+bool Interpreter::pauseBeforeNative(uint32_t native, uint32_t base, uint32_t argc, bool construct, uint32_t pcAfter) {
+  vm_.pauseNative = native;
+  if (vm_.nativeDepth != 1) {
+    vm_.pauseState = PauseState::Blocked;
+    vm_.throwValue(Value::undefined());
+    return false;
+  }
+  vm_.pauseState = PauseState::Paused;
+  vm_.pausedCall = {fp_, pcAfter, base, argc, vm_.cell<ValueArrayCell>(vm_.roots().stack)->length, construct, false};
+  return true;
+}
+
+bool Interpreter::pauseAt(uint32_t pc) {
+  vm_.pauseNative = UINT32_MAX;
+  if (vm_.nativeDepth != 1) {
+    vm_.pauseState = PauseState::Blocked;
+    vm_.throwValue(Value::undefined());
+    return false;
+  }
+  vm_.pauseState = PauseState::Paused;
+  PausedCall p;
+  p.fp = fp_;
+  p.pcAfter = pc;
+  p.stackLength = vm_.cell<ValueArrayCell>(vm_.roots().stack)->length;
+  p.atPc = true;
+  vm_.pausedCall = p;
+  return true;
+}
+
+Value Interpreter::resumePausedCall(const PausedCall& p) {
+  ValueArrayCell* st = vm_.cell<ValueArrayCell>(vm_.roots().stack);
+  Value* S = st->data();
+  st->length = p.stackLength;
+  fp_ = p.fp;
+  if (p.atPc) {
+    savedPc_ = p.pcAfter;
+    resumePc_ = p.pcAfter;
+    vm_.nativeDepth++;
+    Value result = run(fp_);
+    vm_.nativeDepth--;
+    fp_ = UINT32_MAX;
+    savedPc_ = 0;
+    return result;
+  }
+  // The frame's pc is the call instruction's end; an exception from the call
+  // belongs to the instruction itself.
+  savedPc_ = p.pcAfter - 1;
+  vm_.nativeDepth++;
+  Value callee = S[p.base];
+  Value newTarget = p.construct ? S[p.base + 2 + p.argc] : Value::undefined();
+  CallInfo info{p.construct ? Value::undefined() : S[p.base + 1], callee, newTarget, p.argc, S + p.base + 2};
+  auto* nf = vm_.cell<NativeFunctionCell>(callee);
+  Value r = vm_.natives().entries[nf->native].fn(vm_, info);
+  st = vm_.cell<ValueArrayCell>(vm_.roots().stack);
+  S = st->data();
+  if (r.isException()) {
+    resumePc_ = p.pcAfter - 1;
+    resumeThrow_ = true;
+    st->length = p.base;
+  } else {
+    S[p.base] = r;
+    st->length = p.base + 1;
+    resumePc_ = p.pcAfter;
+  }
+  Value result = run(fp_);
+  vm_.nativeDepth--;
+  fp_ = UINT32_MAX;
+  savedPc_ = 0;
   return result;
 }
 

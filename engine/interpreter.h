@@ -65,6 +65,18 @@ class Interpreter {
   // yielded or returned value (the object's state says which), or exception.
   Value resumeGenerator(Value generator, Value value, int mode);
 
+  // Build-time pause (VM::buildMode): called by the run loop before a call
+  // of a non-Pure native. True when the program paused (vm.pausedCall says
+  // where); false when it cannot (an uncatchable exception is then pending).
+  bool pauseBeforeNative(uint32_t native, uint32_t base, uint32_t argc, bool construct, uint32_t pcAfter);
+  // Build time, at an instruction start (the time budget ran out): pauses
+  // there, at depth 1; deeper, unwinds (Blocked) as pauseBeforeNative does.
+  bool pauseAt(uint32_t pc);
+  // Continues a program paused at `p` (from an image: the driver is the only
+  // C++ frame): performs the native call, then runs the frames to the bottom
+  // one. Returns what the bottom frame returns, or exception.
+  Value resumePausedCall(const PausedCall& p);
+
   // Stack walking, innermost first: (FunctionInfo cell, pc offset, callee, this).
   void forEachFrame(const std::function<void(Value info, uint32_t pc, Value callee, Value thisValue)>& f);
   // The pc of the innermost frame as last saved by the loop.
@@ -81,6 +93,10 @@ class Interpreter {
   // Where run() starts when resuming a suspended frame (UINT32_MAX: at pc 0).
   uint32_t resumePc_ = UINT32_MAX;
   bool resumeThrow_ = false;
+  // Build time: the instruction start and stack length of a property read
+  // in progress whose getter may pause the program (see RESTARTABLE).
+  uint32_t restartablePc_ = UINT32_MAX;
+  uint32_t restartLength_ = 0;
   uint32_t fp_ = UINT32_MAX;  // innermost frame header index (UINT32_MAX: none)
   uint32_t savedPc_ = 0;
   friend struct InterpreterAccess;

@@ -271,6 +271,14 @@ Value Interpreter::run(uint32_t entryFp) {
 #define ENV() (S[fp_ + frame::kEnv].isCell() ? S[fp_ + frame::kEnv].ref() : Ref(0))
 #define STRICT() ((fi->flags & kStrict) != 0)
 #define BASE() uint32_t(S[fp_ + frame::kBase].asInt())
+// A property read whose getter may be an effectful native: at build time
+// the program may pause before that getter runs and restart this very
+// instruction when it resumes (its operands are still in place).
+#define RESTARTABLE(stmt)           \
+  restartablePc_ = savedPc_;        \
+  restartLength_ = st->length;      \
+  stmt;                             \
+  restartablePc_ = UINT32_MAX
 
   LOAD_FRAME();
   sp = S + st->length;
@@ -458,7 +466,7 @@ op_EvalDeclarationInstantiation: {
   NEXT(EvalDeclarationInstantiation);
 }
 op_GetGlobal: {
-  Value v = getGlobal(vm, K[U32(0)]);
+  RESTARTABLE(Value v = getGlobal(vm, K[U32(0)]));
   CHECK(v);
   *sp++ = v;
   NEXT(GetGlobal);
@@ -486,7 +494,7 @@ op_DeleteGlobal: {
   NEXT(DeleteGlobal);
 }
 op_GetName: {
-  Value v = getName(vm, ENV(), K[U32(0)]);
+  RESTARTABLE(Value v = getName(vm, ENV(), K[U32(0)]));
   CHECK(v);
   *sp++ = v;
   NEXT(GetName);
@@ -511,7 +519,7 @@ op_DeleteName: {
 }
 op_GetNameAndThis: {
   Value thisValue = Value::undefined();
-  Value v = getName(vm, ENV(), K[U32(0)], &thisValue);
+  RESTARTABLE(Value v = getName(vm, ENV(), K[U32(0)], &thisValue));
   CHECK(v);
   sp[0] = v;
   sp[1] = thisValue;
@@ -1067,7 +1075,7 @@ op_GetProp: {
     nullishPropertyError(vm, o, K[U32(0)], true);
     goto throw_pending;
   }
-  Value v = getNamedCached(vm, o, nameKey(vm, K[U32(0)]), ic);
+  RESTARTABLE(Value v = getNamedCached(vm, o, nameKey(vm, K[U32(0)]), ic));
   CHECK(v);
   sp[-1] = v;
   NEXT(GetProp);
@@ -1117,8 +1125,8 @@ op_GetElem: {
   }
   Value k = toPropertyKey(vm, key);
   CHECK(k);
-  sp[-1] = k;
-  v = getV(vm, sp[-2], k);
+  sp[-1] = k;  // restarting the instruction with the key in place is the same
+  RESTARTABLE(v = getV(vm, sp[-2], k));
   CHECK(v);
   sp[-2] = v;
   sp--;
@@ -1157,7 +1165,7 @@ op_GetMethod: {
     nullishPropertyError(vm, o, K[U32(0)], true);
     goto throw_pending;
   }
-  Value f = getNamedCached(vm, o, nameKey(vm, K[U32(0)]), ic);
+  RESTARTABLE(Value f = getNamedCached(vm, o, nameKey(vm, K[U32(0)]), ic));
   CHECK(f);
   sp[0] = sp[-1];
   sp[-1] = f;
@@ -1544,8 +1552,13 @@ do_call:
       }
       if (kind == CellKind::NativeFunction) {
         auto* nf = vm.cell<NativeFunctionCell>(callee);
-        CallInfo info{S[base + 1], callee, Value::undefined(), argc, S + base + 2};
         st->length = base + 2 + argc;
+        if (vm.buildMode && vm.natives().entries[nf->native].effect != Effect::Pure) [[unlikely]] {
+          if (pauseBeforeNative(nf->native, base, argc, false, uint32_t(pc - code))) return Value::exception();
+          savedPc_ = lastCallPc(pc, code);
+          goto throw_pending;
+        }
+        CallInfo info{S[base + 1], callee, Value::undefined(), argc, S + base + 2};
         NativeFn fn = vm.natives().entries[nf->native].fn;
         Value r = fn ? fn(vm, info) : vm.throwTypeError(std::string(vm.natives().entries[nf->native].name) + " is not implemented");
         if (r.isException()) goto throw_pending;
@@ -1675,6 +1688,11 @@ do_construct:
       }
       if (kind == CellKind::NativeFunction) {
         auto* nf = vm.cell<NativeFunctionCell>(callee);
+        if (vm.buildMode && vm.natives().entries[nf->native].effect != Effect::Pure) [[unlikely]] {
+          if (pauseBeforeNative(nf->native, base, argc, true, uint32_t(pc - code))) return Value::exception();
+          savedPc_ = lastCallPc(pc, code);
+          goto throw_pending;
+        }
         CallInfo info{Value::undefined(), callee, newTarget, argc, S + base + 2};
         NativeFn fn = vm.natives().entries[nf->native].fn;
         Value r = fn ? fn(vm, info) : vm.throwTypeError(std::string(vm.natives().entries[nf->native].name) + " is not implemented");
@@ -1773,6 +1791,12 @@ op_ForInNext: {
 interrupted:
   vm.interruptRequested = false;
   if (vm.deadlineNs != 0 && interruptExpired(vm)) {
+    if (vm.buildMode) {
+      // The build's time budget: pause right here, at an instruction start.
+      st->length = uint32_t(sp - S);
+      if (pauseAt(uint32_t(pc - code))) return Value::exception();
+      goto throw_pending;
+    }
     vm.throwError(ErrorType::RangeError, "Execution timed out");
     goto throw_pending;
   }
@@ -1780,6 +1804,8 @@ interrupted:
 
   // ---- exceptions: unwind to the innermost handler ----
 throw_pending:
+  // A build-time pause leaves the frames as they are.
+  if (vm.pauseState == PauseState::Paused) return Value::exception();
   for (;;) {
     auto* h = vm.cell<ByteArrayCell>(fi->handlers);
     const uint32_t* entries = reinterpret_cast<const uint32_t*>(h->data());
@@ -1821,6 +1847,7 @@ throw_pending:
 #undef ENV
 #undef STRICT
 #undef BASE
+#undef RESTARTABLE
 }
 
 }  // namespace kiln

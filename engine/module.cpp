@@ -6,6 +6,7 @@
 #include <memory>
 #include <sstream>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "engine/bytecode.h"
@@ -665,57 +666,84 @@ Status linkModule(VM& vm, Value entry) {
   return Status::True;
 }
 
-// Evaluation in post order (dependencies first); a module already being
-// evaluated (a cycle) is skipped. Iterative, so deep graphs do not recurse.
-Value evaluateModule(VM& vm, Value entry) {
+// Evaluation order: post order of a depth-first walk from the entry
+// (dependencies first, each module once; a cycle is entered at the first of
+// its modules met). Iterative, so deep graphs do not recurse.
+Value moduleEvaluationOrder(VM& vm, Value entry) {
   Root root(vm.heap(), entry);
   struct Item { Value module; uint32_t next; };
-  std::vector<Item> stack{{entry, 0}};
-  if (mod(vm, entry)->status.asInt() == kErrored) return vm.throwValue(mod(vm, entry)->error);
-  if (mod(vm, entry)->status.asInt() >= kEvaluating) return Value::undefined();
-  mod(vm, entry)->status = Value::int32(kEvaluating);
+  std::vector<Item> stack;  // modules are reachable from the registry: no rooting needed
+  std::unordered_set<uint64_t> seen;
+  std::vector<Value> order;
+  auto enter = [&](Value m) {
+    if (!seen.insert(m.bits()).second) return;
+    int32_t st = mod(vm, m)->status.asInt();
+    if (st == kEvaluated || st == kErrored) return;
+    stack.push_back({m, 0});
+  };
+  enter(entry);
   while (!stack.empty()) {
     Item& top = stack.back();
     Value req = mod(vm, top.module)->requested;
     if (top.next < arr(vm, req)->length) {
-      Value dep = arr(vm, req)->data()[top.next++];
-      int32_t st = mod(vm, dep)->status.asInt();
-      if (st == kErrored) {
-        Value err = mod(vm, dep)->error;
-        for (Item& it : stack) {
-          mod(vm, it.module)->status = Value::int32(kErrored);
-          mod(vm, it.module)->error = err;
-        }
-        return vm.throwValue(err);
-      }
-      if (st == kLinked) {
-        mod(vm, dep)->status = Value::int32(kEvaluating);
-        stack.push_back({dep, 0});
-      }
+      enter(arr(vm, req)->data()[top.next++]);
       continue;
     }
-    Value m = top.module;
+    order.push_back(top.module);
     stack.pop_back();
-    Root mr(vm.heap(), m);
-    Value info = mod(vm, m)->function;
-    if (info.isCell()) {
-      Value closure = newClosure(vm, info, mod(vm, m)->env.ref());
-      if (closure.isException()) return closure;
-      Value r = vm.interpreter().runTopLevel(closure, Value::undefined());
-      if (r.isException()) {
-        if (vm.uncatchable()) return r;
-        Value err = vm.roots().exception;
-        mod(vm, mr.get())->status = Value::int32(kErrored);
-        mod(vm, mr.get())->error = err;
-        for (Item& it : stack) {
-          mod(vm, it.module)->status = Value::int32(kErrored);
-          mod(vm, it.module)->error = err;
-        }
-        return r;
-      }
-    }
-    mod(vm, mr.get())->status = Value::int32(kEvaluated);
   }
+  Ref list = newValueArray(vm, uint32_t(order.size()), uint32_t(order.size()));
+  if (!list) return Value::exception();
+  for (size_t i = 0; i < order.size(); i++) arr(vm, Value::cell(list))->data()[i] = order[i];
+  return Value::cell(list);
+}
+
+Value evaluateModuleBody(VM& vm, Value module) {
+  Root m(vm.heap(), module);
+  int32_t st = mod(vm, module)->status.asInt();
+  if (st == kEvaluated) return Value::undefined();
+  if (st == kErrored) return vm.throwValue(mod(vm, module)->error);
+  // A dependency that failed fails its dependents with the same error.
+  Value req = mod(vm, module)->requested;
+  for (uint32_t i = 0; i < arr(vm, req)->length; i++) {
+    Value dep = arr(vm, req)->data()[i];
+    if (mod(vm, dep)->status.asInt() == kErrored) {
+      mod(vm, module)->status = Value::int32(kErrored);
+      mod(vm, module)->error = mod(vm, dep)->error;
+      return vm.throwValue(mod(vm, dep)->error);
+    }
+  }
+  mod(vm, module)->status = Value::int32(kEvaluating);
+  Value info = mod(vm, module)->function;
+  if (info.isCell()) {
+    Value closure = KILN_TRY(newClosure(vm, info, mod(vm, module)->env.ref()));
+    Value r = vm.interpreter().runTopLevel(closure, Value::undefined());
+    if (r.isException()) {
+      if (vm.uncatchable()) return r;
+      finishModuleEvaluation(vm, m.get(), r);
+      return r;
+    }
+  }
+  return finishModuleEvaluation(vm, m.get(), Value::undefined());
+}
+
+Value finishModuleEvaluation(VM& vm, Value module, Value result) {
+  if (result.isException()) {
+    mod(vm, module)->status = Value::int32(kErrored);
+    mod(vm, module)->error = vm.roots().exception;
+    return result;
+  }
+  mod(vm, module)->status = Value::int32(kEvaluated);
+  return Value::undefined();
+}
+
+bool moduleIsEvaluated(VM& vm, Value module) { return mod(vm, module)->status.asInt() == kEvaluated; }
+
+Value evaluateModule(VM& vm, Value entry) {
+  if (mod(vm, entry)->status.asInt() == kErrored) return vm.throwValue(mod(vm, entry)->error);
+  Root order(vm.heap(), KILN_TRY(moduleEvaluationOrder(vm, entry)));
+  for (uint32_t i = 0; i < arr(vm, order.get())->length; i++)
+    KILN_TRY(evaluateModuleBody(vm, arr(vm, order.get())->data()[i]));
   return Value::undefined();
 }
 

@@ -29,6 +29,15 @@ Value loadModuleGraph(VM& vm, const std::string& path, ModuleLoadError* error);
 Status linkModule(VM& vm, Value module);
 // Evaluates the graph; returns undefined or exception.
 Value evaluateModule(VM& vm, Value module);
+// The pieces of evaluateModule, for a driver that keeps its place in the heap
+// (builtins/program.h): the graph's modules still to evaluate, in order (a
+// ValueArray); the evaluation of one module's body (its dependencies done);
+// and recording how a body that was paused and resumed ended.
+Value moduleEvaluationOrder(VM& vm, Value entry);
+Value evaluateModuleBody(VM& vm, Value module);
+Value finishModuleEvaluation(VM& vm, Value module, Value result);
+// True once the module's body ran to its end.
+bool moduleIsEvaluated(VM& vm, Value module);
 // Link + evaluate.
 Value runModule(VM& vm, Value module);
 

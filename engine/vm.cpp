@@ -13,6 +13,39 @@
 namespace kiln {
 
 VM::VM(const NativeTable& natives, size_t heapLimit) : heap_(heapLimit), natives_(natives) {
+  initCommon();
+  initAtoms(*this);
+  interpreter_ = new Interpreter(*this);
+}
+
+VM::VM(const NativeTable& natives, size_t heapLimit, FromImage) : heap_(heapLimit), natives_(natives) {
+  initCommon();
+}
+
+std::unique_ptr<VM> VM::fromImage(const NativeTable& natives, size_t heapLimit, const HeapImageSource& source,
+                                  std::string* error) {
+  std::unique_ptr<VM> vm(new VM(natives, heapLimit, FromImage{}));
+  if (source.rootCount != RootsRecord::kCount) {
+    *error = "the image's roots record has " + std::to_string(source.rootCount) + " entries, this kiln expects " +
+             std::to_string(RootsRecord::kCount);
+    return nullptr;
+  }
+  uint8_t* dest = vm->heap_.adoptImageRegion(source.bytes);
+  if (!dest) {
+    *error = "the image's heap (" + std::to_string(source.bytes) + " bytes) does not fit in the heap";
+    return nullptr;
+  }
+  if (!source.fill(dest)) {
+    *error = "the image's heap could not be read";
+    return nullptr;
+  }
+  size_t i = 0;
+  vm->roots_.forEach([&](Value& v) { v = Value::fromBits(source.roots[i++]); });
+  vm->interpreter_ = new Interpreter(*vm);
+  return vm;
+}
+
+void VM::initCommon() {
   roots_.forEach([](Value& v) { v = Value::undefined(); });
   roots_.exception = Value::hole();
   heap_.setRootVisitor([this](Tracer& t) {
@@ -33,8 +66,6 @@ VM::VM(const NativeTable& natives, size_t heapLimit) : heap_(heapLimit), natives
       left -= size_t(n);
     }
   };
-  initAtoms(*this);
-  interpreter_ = new Interpreter(*this);
 }
 
 VM::~VM() { delete interpreter_; }

@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -60,13 +61,42 @@ struct RootsRecord {
   Value modules;        // HashTable: resolved path -> Module
   Value hostData;       // host-specific state (process object, ...)
   Value emptyShapeCache;// HashTable: prototype -> root shape for objects with that prototype
+  Value program;        // the program driver's state (builtins/program.h)
   Value scratch[8];     // registers for native code that must keep values across calls
 
   template <class F> void forEach(F&& f) {
     f(atomTable); f(atoms); f(wellKnown); f(symbolRegistry); f(realm); f(stack);
     f(exception); f(jobQueue); f(timers); f(modules); f(hostData); f(emptyShapeCache);
+    f(program);
     for (Value& v : scratch) f(v);
   }
+  static constexpr size_t kCount = 13 + 8;  // Values visited by forEach, in its order
+};
+
+// Build-time evaluation (kiln compile, DESIGN §2): the first call of a native
+// that is not Pure pauses the program instead of running it.
+enum class PauseState : uint8_t {
+  None,
+  Paused,   // stopped right before a native call; the frames are intact
+  Blocked,  // the call was under a native frame (a JS callback of native
+            // code): the program unwinds, the build falls back to modules
+};
+// Where the run loop stopped: frame fp, about to call the native whose
+// callee/this/arguments (and new.target when constructing) sit at `base`;
+// or, when atPc, simply at instruction `pcAfter` (the time budget ran out).
+struct PausedCall {
+  uint32_t fp = 0, pcAfter = 0, base = 0, argc = 0, stackLength = 0;
+  bool construct = false;
+  bool atPc = false;
+};
+
+// How a VM is made from an image (loader/): the heap region's bytes are
+// written by `fill` before anything is allocated, then the roots are set.
+struct HeapImageSource {
+  size_t bytes = 0;
+  std::function<bool(uint8_t* dest)> fill;
+  const uint64_t* roots = nullptr;  // RootsRecord::kCount raw Values
+  size_t rootCount = 0;
 };
 
 class Interpreter;
@@ -76,6 +106,10 @@ struct NativeTable;
 class VM {
  public:
   explicit VM(const NativeTable& natives, size_t heapLimit = Heap::kDefaultLimit);
+  // A VM whose heap and roots come from an image. nullptr and *error when
+  // the bytes do not fit or cannot be written.
+  static std::unique_ptr<VM> fromImage(const NativeTable& natives, size_t heapLimit, const HeapImageSource& source,
+                                       std::string* error);
   ~VM();
   VM(const VM&) = delete;
   VM& operator=(const VM&) = delete;
@@ -133,8 +167,13 @@ class VM {
   // process.exit(): unwinds everything (uncatchable), then the host exits.
   bool exitRequested = false;
   int exitCode = 0;
+  // Build-time evaluation: see PauseState.
+  bool buildMode = false;
+  PauseState pauseState = PauseState::None;
+  uint32_t pauseNative = 0;  // natives-table index of the call that paused or was blocked (UINT32_MAX: the time budget)
+  PausedCall pausedCall;
   // Pending exceptions that JS cannot catch.
-  bool uncatchable() const { return outOfMemory || exitRequested; }
+  bool uncatchable() const { return outOfMemory || exitRequested || pauseState != PauseState::None; }
 
   // Interrupts: checked at loop back-edges and calls.
   uint64_t deadlineNs = 0;  // CLOCK_MONOTONIC; 0: none
@@ -142,6 +181,10 @@ class VM {
   bool interruptRequested = false;
 
  private:
+  struct FromImage {};
+  VM(const NativeTable& natives, size_t heapLimit, FromImage);
+  void initCommon();
+
   Heap heap_;
   RootsRecord roots_;
   const NativeTable& natives_;

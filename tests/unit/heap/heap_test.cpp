@@ -25,7 +25,7 @@ namespace kiln {
 
 // The test object model: a ValueArray holds Values, an Environment holds bare
 // Refs (uint32), everything else holds no references.
-void traceCell(Heap& heap, const CellHeader* cell, Tracer& tracer) {
+void traceCell(Heap& heap, CellHeader* cell, Tracer& tracer) {
   switch (cell->kind) {
     case CellKind::ValueArray: {
       const Value* v = reinterpret_cast<const Value*>(cell + 1);

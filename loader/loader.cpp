@@ -1,0 +1,81 @@
+#include "loader/loader.h"
+
+#include <time.h>
+
+#include <cstdlib>
+
+#include "builtins/builtins.h"
+
+namespace kiln {
+
+const char* const kKilnVersion = "0.1.0";
+
+namespace {
+
+double nowUs() {
+  timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return double(ts.tv_sec) * 1e6 + double(ts.tv_nsec) / 1e3;
+}
+
+}  // namespace
+
+image::Expectations currentExpectations() {
+  image::Expectations e;
+  e.engineVersion = kKilnVersion;
+  e.platform = image::currentPlatform();
+  e.nativesFingerprint = nativeTable().fingerprint;
+  return e;
+}
+
+std::unique_ptr<VM> loadImageEntry(const image::ImageFile& image, size_t entry, image::LoadFailure* failure,
+                                   image::LoadProfile* profile, size_t heapLimit) {
+  double t0 = nowUs();
+  if (image.heapBase(entry) != Heap::kImageBase) {
+    failure->error = image::ImageError::BadManifest;
+    failure->message = "bad manifest: the heap section is not based where this kiln places images";
+    return nullptr;
+  }
+  const std::vector<uint64_t>& roots = image.roots(entry);
+  HeapImageSource source;
+  source.bytes = image.heapBytes(entry);
+  source.roots = roots.data();
+  source.rootCount = roots.size();
+  source.fill = [&](uint8_t* dest) {
+    if (image.mapHeap(entry, dest)) return true;
+    return image.readHeap(entry, dest, source.bytes, failure, profile);
+  };
+  std::string error;
+  std::unique_ptr<VM> vm = VM::fromImage(nativeTable(), heapLimit, source, &error);
+  if (!vm) {
+    if (failure->error == image::ImageError::None) {
+      failure->error = image::ImageError::BadHeap;
+      failure->message = "bad heap: " + error;
+    }
+    return nullptr;
+  }
+  double t1 = nowUs();
+  // Patches: none of the kinds written today need work at load (per-process
+  // native state is dropped by the writer); an unknown kind is an image from
+  // a newer writer.
+  for (const image::PatchEntry& p : image.patches(entry)) {
+    failure->error = image::ImageError::BadManifest;
+    failure->message = "bad manifest: unknown patch kind " + std::to_string(p.kind);
+    return nullptr;
+  }
+  attachBuiltinHooks(*vm);
+  // Tests walk the whole heap after every load.
+  if (const char* v = getenv("KILN_VERIFY_IMAGE"); v && *v && *v != '0') {
+    std::string problem = vm->heap().verify();
+    if (!problem.empty()) {
+      failure->error = image::ImageError::BadHeap;
+      failure->message = "bad heap: " + problem;
+      return nullptr;
+    }
+  }
+  if (profile) profile->phases.push_back({"heap in place + roots", t1 - t0});
+  if (profile) profile->phases.push_back({"patch + hooks", nowUs() - t1});
+  return vm;
+}
+
+}  // namespace kiln

@@ -1,0 +1,34 @@
+// Build-time evaluation (DESIGN §2): `kiln compile` loads each entry's module
+// graph, runs it until its first effect (a call of a native that is not Pure),
+// the end of its modules, or the time budget, and turns the VM at that moment
+// into an image entry. When the pause falls under a native frame (a JS
+// callback of native code), or the program throws while building, the build
+// starts again from scratch and stops before the module in question: that
+// module and the later ones run at startup instead (module granularity).
+// Pure evaluation is deterministic, so the second run reaches the same state.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "snapshot/image_file.h"
+
+namespace kiln {
+
+struct BuildOptions {
+  std::vector<std::string> entries;  // entry module files; the first is the default
+  image::HeapCompression compression = image::HeapCompression::Zstd;
+  uint64_t initBudgetMs = 5000;      // CPU time for each entry's build-time run
+  bool sourceMap = false;            // keep the sources' text in the image
+  std::string assetsDir;             // --embed-assets
+  int optLevel = 1;
+};
+
+// Fills *out (everything but the image's own identity fields, which the
+// caller sets) and appends the compile report to *report. Errors a user must
+// see (syntax errors, missing modules) are printed to stderr exactly as
+// `kiln dev` prints them. Returns 0, or the exit code to end with.
+int buildImage(const BuildOptions& options, image::ImageContents* out, std::string* report);
+
+}  // namespace kiln
