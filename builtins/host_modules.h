@@ -24,6 +24,7 @@ enum class HostSlot : uint32_t {
   FsModule,       // exports of node:fs, created on first import
   PathModule,     // exports of node:path
   UtilModule,     // exports of node:util
+  SnapshotModule, // exports of kiln:snapshot
   Count
 };
 
@@ -55,5 +56,6 @@ std::string describeReceived(VM& vm, Value v);
 // Exports objects of the modules (fs.cpp, path.cpp).
 Value createFsModule(VM& vm);
 Value createPathModule(VM& vm);
+Value createSnapshotModule(VM& vm);
 
 }  // namespace kiln

@@ -10,7 +10,10 @@ namespace kiln {
 namespace {
 
 enum : uint32_t { kOrder, kNext, kPaused, kEntry, kFields };
-enum : uint32_t { kPausedFp, kPausedPcAfter, kPausedBase, kPausedArgc, kPausedStackLength, kPausedConstruct, kPausedAtPc, kPausedFields };
+enum : uint32_t {
+  kPausedFp, kPausedPcAfter, kPausedBase, kPausedArgc, kPausedStackLength, kPausedConstruct, kPausedAtPc, kPausedResult,
+  kPausedFields
+};
 
 Value* fields(VM& vm) { return vm.cell<ValueArrayCell>(vm.roots().program)->data(); }
 ValueArrayCell* order(VM& vm) { return vm.cell<ValueArrayCell>(fields(vm)[kOrder]); }
@@ -47,9 +50,14 @@ Value linkProgram(VM& vm) {
 bool recordPause(VM& vm) {
   // The frames first: they hold values only they keep alive.
   vm.cell<ValueArrayCell>(vm.roots().stack)->length = vm.pausedCall.stackLength;
+  return recordPausedCall(vm, vm.pausedCall);
+}
+
+bool recordPausedCall(VM& vm, const PausedCall& call) {
+  Root result(vm.heap(), call.result);
   Ref p = newValueArray(vm, kPausedFields, kPausedFields);
   if (!p) return false;
-  const PausedCall& c = vm.pausedCall;
+  const PausedCall& c = call;
   Value* d = vm.cell<ValueArrayCell>(p)->data();
   d[kPausedFp] = Value::int32(int32_t(c.fp));
   d[kPausedPcAfter] = Value::int32(int32_t(c.pcAfter));
@@ -58,6 +66,7 @@ bool recordPause(VM& vm) {
   d[kPausedStackLength] = Value::int32(int32_t(c.stackLength));
   d[kPausedConstruct] = Value::boolean(c.construct);
   d[kPausedAtPc] = Value::boolean(c.atPc);
+  d[kPausedResult] = result.get();
   fields(vm)[kPaused] = Value::cell(p);
   return true;
 }
@@ -74,8 +83,11 @@ Value runProgram(VM& vm, int32_t stopBeforeModule) {
     c.stackLength = uint32_t(d[kPausedStackLength].asInt());
     c.construct = d[kPausedConstruct].isTrue();
     c.atPc = d[kPausedAtPc].isTrue();
+    c.result = d[kPausedResult];
     fields(vm)[kPaused] = Value::undefined();
+    vm.capturableDepth = 1;
     Value r = vm.interpreter().resumePausedCall(c);
+    vm.capturableDepth = 0;
     if (r.isException() && vm.uncatchable()) return r;
     uint32_t i = uint32_t(fields(vm)[kNext].asInt());
     KILN_TRY(finishModuleEvaluation(vm, order(vm)->data()[i], r));
@@ -87,7 +99,9 @@ Value runProgram(VM& vm, int32_t stopBeforeModule) {
     uint32_t i = uint32_t(fields(vm)[kNext].asInt());
     if (i >= order(vm)->length) break;
     if (stopBeforeModule >= 0 && i >= uint32_t(stopBeforeModule)) return Value::undefined();
+    vm.capturableDepth = 1;
     Value r = evaluateModuleBody(vm, order(vm)->data()[i]);
+    vm.capturableDepth = 0;
     if (r.isException()) {
       if (vm.pauseState == PauseState::Paused && !recordPause(vm)) return Value::exception();
       return r;
@@ -98,6 +112,10 @@ Value runProgram(VM& vm, int32_t stopBeforeModule) {
   return runEventLoop(vm);  // microtasks, timers, immediates
 }
 
+void clearPausedCall(VM& vm) {
+  if (vm.roots().program.isCell()) fields(vm)[kPaused] = Value::undefined();
+}
+
 uint32_t programModuleCount(VM& vm) {
   return vm.roots().program.isCell() && fields(vm)[kOrder].isCell() ? order(vm)->length : 0;
 }
@@ -106,6 +124,9 @@ uint32_t programNextModule(VM& vm) {
 }
 Value programModule(VM& vm, uint32_t index) {
   return index < programModuleCount(vm) ? order(vm)->data()[index] : Value::undefined();
+}
+bool programInModules(VM& vm) {
+  return vm.roots().program.isCell() && programNextModule(vm) < programModuleCount(vm);
 }
 bool programPaused(VM& vm) { return vm.roots().program.isCell() && fields(vm)[kPaused].isCell(); }
 

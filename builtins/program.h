@@ -34,6 +34,11 @@ Value runProgram(VM& vm, int32_t stopBeforeModule = -1);
 // puts the stack back as the paused frames left it (runTopLevel's unwinding
 // of its C++ frame shrank it).
 bool recordPause(VM& vm);
+// Stores `call` as the program's paused call (checkpoint(): the frames are
+// live, the call in progress). False on allocation failure.
+bool recordPausedCall(VM& vm, const PausedCall& call);
+// Clears the paused call (after checkpoint() wrote its image).
+void clearPausedCall(VM& vm);
 
 // For reports: the number of modules in the order, the index of the next one
 // (or the paused one), and that module (undefined when past the end).
@@ -41,5 +46,7 @@ uint32_t programModuleCount(VM& vm);
 uint32_t programNextModule(VM& vm);
 Value programModule(VM& vm, uint32_t index);
 bool programPaused(VM& vm);
+// True while module bodies are being evaluated (not yet the event loop).
+bool programInModules(VM& vm);
 
 }  // namespace kiln

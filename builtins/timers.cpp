@@ -388,6 +388,27 @@ Value runEventLoop(VM& vm) {
   return Value::undefined();
 }
 
+double timersClock(VM& vm) {
+  Value t = vm.roots().timers;
+  if (!t.isCell() || !slots(vm, t)[kTimersLoopNow].isNumber()) return std::nan("");
+  return slots(vm, t)[kTimersLoopNow].toDouble();
+}
+
+void rebaseTimers(VM& vm, double deltaMs) {
+  Value t = vm.roots().timers;
+  if (!t.isCell() || !slots(vm, t)[kTimersLoopNow].isNumber()) return;
+  Value* rec = slots(vm, t);
+  rec[kTimersLoopNow] = Value::number(rec[kTimersLoopNow].toDouble() + deltaMs);
+  if (!rec[kTimersList].isCell()) return;
+  auto* list = arr(vm, rec[kTimersList]);
+  for (uint32_t i = 0; i < list->length; i++) {
+    Value* e = slots(vm, list->data()[i]);
+    if (e[kEntDue].isNumber()) e[kEntDue] = Value::number(e[kEntDue].toDouble() + deltaMs);
+  }
+}
+
+double timersMonotonicMs() { return monotonicMs(); }
+
 Value throwInvalidCallback(VM& vm, Value callback) {
   std::string received;
   if (callback.isNullish()) {

@@ -38,6 +38,15 @@ namespace kiln {
 // --unhandled-rejections=throw ends the process there).
 Value runEventLoop(VM& vm);
 
+// Images: timer due times are loop milliseconds of CLOCK_MONOTONIC, which
+// means nothing in another process. The image writer makes them relative
+// (rebaseTimers(vm, -timersClock(vm)) before writing, then back), and the
+// loader rebases them on its own clock (rebaseTimers(vm, timersMonotonicMs())).
+// timersClock is NaN when the loop has no time yet.
+double timersClock(VM& vm);
+void rebaseTimers(VM& vm, double deltaMs);
+double timersMonotonicMs();
+
 // True when a ref'ed timer or immediate is pending.
 bool hasPendingTimers(VM& vm);
 

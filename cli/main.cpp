@@ -29,6 +29,7 @@
 #include "engine/promise_hooks.h"
 #include "engine/strings.h"
 #include "loader/loader.h"
+#include "snapshot/checkpoint.h"
 
 namespace kiln {
 
@@ -117,6 +118,7 @@ int runDev(int argc, char** argv, const char* argv0) {
   vm.argv.push_back(std::filesystem::absolute(file, ec).lexically_normal().string());
   for (int i = 1; i < argc; i++) vm.argv.push_back(argv[i]);
   vm.hostModule = &hostModule;
+  attachCheckpoint(vm);
   Value global = createRealm(vm);
   if (global.isException()) {
     fprintf(stderr, "kiln: internal error: realm setup failed\n");

@@ -50,7 +50,7 @@ add_library(kiln_image STATIC
   ${KILN_IMAGE_GEN})
 # The build dir holds snapshot/image.capnp.h (tests craft manifests with it).
 target_include_directories(kiln_image PUBLIC ${CMAKE_SOURCE_DIR} ${CMAKE_BINARY_DIR})
-target_link_libraries(kiln_image PUBLIC fmt::fmt PRIVATE Boost::headers ${KILN_IMAGE_DEPS})
+target_link_libraries(kiln_image PUBLIC fmt::fmt-header-only PRIVATE Boost::headers ${KILN_IMAGE_DEPS})
 # The generated code is not ours to warn about.
 set_source_files_properties(${CMAKE_BINARY_DIR}/snapshot/image.capnp.c++ PROPERTIES COMPILE_OPTIONS "-w")
 

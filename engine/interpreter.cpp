@@ -136,9 +136,11 @@ uint32_t lastCallPc(const uint8_t* pc, const uint8_t* code) {
   return pc > code ? uint32_t(pc - code) - 1 : 0;
 }
 
+static_assert(CLOCK_MONOTONIC == 1, "VM::deadlineClock defaults to CLOCK_MONOTONIC");
+
 bool interruptExpired(VM& vm) {
   timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
+  clock_gettime(clockid_t(vm.deadlineClock), &ts);
   uint64_t now = uint64_t(ts.tv_sec) * 1000000000ull + uint64_t(ts.tv_nsec);
   return now >= vm.deadlineNs;
 }
@@ -228,7 +230,11 @@ Value Interpreter::call(Value fn, Value thisValue, std::span<const Value> args) 
       }
       CallInfo info{S[base + 1], callee, Value::undefined(), argc, S + base + 2};
       NativeFn native = vm_.natives().entries[nf->native].fn;
+      uint32_t outer = vm_.runningNative;
+      vm_.callerNative = outer;
+      vm_.runningNative = nf->native;
       result = native ? native(vm_, info) : vm_.throwTypeError(std::string(vm_.natives().entries[nf->native].name) + " is not implemented");
+      vm_.runningNative = outer;
       break;
     }
     if (kind == CellKind::BoundFunction) {
@@ -389,11 +395,14 @@ Value Interpreter::resumePausedCall(const PausedCall& p) {
   // belongs to the instruction itself.
   savedPc_ = p.pcAfter - 1;
   vm_.nativeDepth++;
-  Value callee = S[p.base];
-  Value newTarget = p.construct ? S[p.base + 2 + p.argc] : Value::undefined();
-  CallInfo info{p.construct ? Value::undefined() : S[p.base + 1], callee, newTarget, p.argc, S + p.base + 2};
-  auto* nf = vm_.cell<NativeFunctionCell>(callee);
-  Value r = vm_.natives().entries[nf->native].fn(vm_, info);
+  Value r = p.result;
+  if (r.isHole()) {
+    Value callee = S[p.base];
+    Value newTarget = p.construct ? S[p.base + 2 + p.argc] : Value::undefined();
+    CallInfo info{p.construct ? Value::undefined() : S[p.base + 1], callee, newTarget, p.argc, S + p.base + 2};
+    auto* nf = vm_.cell<NativeFunctionCell>(callee);
+    r = vm_.natives().entries[nf->native].fn(vm_, info);
+  }
   st = vm_.cell<ValueArrayCell>(vm_.roots().stack);
   S = st->data();
   if (r.isException()) {

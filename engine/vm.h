@@ -84,10 +84,13 @@ enum class PauseState : uint8_t {
 // Where the run loop stopped: frame fp, about to call the native whose
 // callee/this/arguments (and new.target when constructing) sit at `base`;
 // or, when atPc, simply at instruction `pcAfter` (the time budget ran out).
+// `result`, when not the hole, is what the call returns on resume instead of
+// being made (checkpoint() returns true in the resumed program).
 struct PausedCall {
   uint32_t fp = 0, pcAfter = 0, base = 0, argc = 0, stackLength = 0;
   bool construct = false;
   bool atPc = false;
+  Value result = Value::hole();
 };
 
 // How a VM is made from an image (loader/): the heap region's bytes are
@@ -172,11 +175,23 @@ class VM {
   PauseState pauseState = PauseState::None;
   uint32_t pauseNative = 0;  // natives-table index of the call that paused or was blocked (UINT32_MAX: the time budget)
   PausedCall pausedCall;
+  // The native-depth at which the program can be captured (checkpoint(),
+  // build-time pause): the program driver sets 1 while module bodies run (the
+  // driver is then the only C++ frame under the JS frames); 0 when the C++
+  // frames below JS are the event loop's.
+  uint32_t capturableDepth = 0;
+  // The native running now, and the one that was running when it was called
+  // (so a native can name the native frame it was called under). UINT32_MAX: none.
+  uint32_t runningNative = UINT32_MAX, callerNative = UINT32_MAX;
+  // checkpoint() of kiln:snapshot, provided by the host that can write images
+  // (snapshot/checkpoint.h). `call` is the checkpoint call itself.
+  Value (*checkpoint)(VM& vm, std::string_view path, const struct CallInfo& call) = nullptr;
   // Pending exceptions that JS cannot catch.
   bool uncatchable() const { return outOfMemory || exitRequested || pauseState != PauseState::None; }
 
   // Interrupts: checked at loop back-edges and calls.
-  uint64_t deadlineNs = 0;  // CLOCK_MONOTONIC; 0: none
+  uint64_t deadlineNs = 0;  // on deadlineClock; 0: none
+  int deadlineClock = 1;    // CLOCK_MONOTONIC; the build's budget uses CLOCK_PROCESS_CPUTIME_ID
   uint32_t ticks = 0;       // back-edge counter for deadline checks
   bool interruptRequested = false;
 

@@ -427,6 +427,12 @@ namespace {
 // Opens `path` for mapping; classifies the failures shared by open() and
 // openBundled(). Returns the file's size.
 bool openMapping(const std::string& path, ImageFile::Impl& impl, uint64_t* fileSize, LoadFailure* failure) {
+  // stat() before open(): opening a FIFO for reading would block until a
+  // writer comes. (fstat below is the check that counts.)
+  struct stat st;
+  if (::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode))
+    return fail(failure, ImageError::NotAFile,
+                fmt::format("{} is {}", path, S_ISDIR(st.st_mode) ? "a directory" : "not a regular file"));
   try {
     impl.file.emplace(path.c_str(), bip::read_only);
   } catch (const bip::interprocess_exception& e) {
@@ -436,7 +442,6 @@ bool openMapping(const std::string& path, ImageFile::Impl& impl, uint64_t* fileS
   }
   impl.fd = impl.file->get_mapping_handle().handle;
   ::fcntl(impl.fd, F_SETFD, FD_CLOEXEC);  // Boost opens without O_CLOEXEC
-  struct stat st;
   if (::fstat(impl.fd, &st) != 0) return fail(failure, ImageError::CannotOpen, fmt::format("{}: {}", path, errnoText(errno)));
   if (!S_ISREG(st.st_mode))
     return fail(failure, ImageError::NotAFile,

@@ -5,6 +5,8 @@
 #include <cstdlib>
 
 #include "builtins/builtins.h"
+#include "builtins/timers.h"
+#include "snapshot/heap_writer.h"
 
 namespace kiln {
 
@@ -55,13 +57,16 @@ std::unique_ptr<VM> loadImageEntry(const image::ImageFile& image, size_t entry, 
     return nullptr;
   }
   double t1 = nowUs();
-  // Patches: none of the kinds written today need work at load (per-process
-  // native state is dropped by the writer); an unknown kind is an image from
-  // a newer writer.
   for (const image::PatchEntry& p : image.patches(entry)) {
-    failure->error = image::ImageError::BadManifest;
-    failure->message = "bad manifest: unknown patch kind " + std::to_string(p.kind);
-    return nullptr;
+    switch (p.kind) {
+      case kPatchTimersRelative:
+        rebaseTimers(*vm, timersMonotonicMs());
+        break;
+      default:
+        failure->error = image::ImageError::BadManifest;
+        failure->message = "bad manifest: unknown patch kind " + std::to_string(p.kind);
+        return nullptr;
+    }
   }
   attachBuiltinHooks(*vm);
   // Tests walk the whole heap after every load.

@@ -1,10 +1,12 @@
 #include "snapshot/heap_writer.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <unordered_map>
 
 #include "builtins/builtins.h"
+#include "builtins/timers.h"
 #include "engine/hash_table.h"
 
 namespace kiln {
@@ -110,6 +112,16 @@ class Writer final : public Tracer {
 
 }  // namespace
 
-HeapSnapshot snapshotHeap(VM& vm) { return Writer(vm).run(); }
+HeapSnapshot snapshotHeap(VM& vm) {
+  double clock = timersClock(vm);
+  bool timers = !std::isnan(clock);
+  if (timers) rebaseTimers(vm, -clock);
+  HeapSnapshot out = Writer(vm).run();
+  if (timers) {
+    rebaseTimers(vm, clock);
+    out.patches.push_back({kPatchTimersRelative, 0, 0});
+  }
+  return out;
+}
 
 }  // namespace kiln

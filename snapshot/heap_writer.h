@@ -14,7 +14,9 @@
 //  - the VM stack (a ValueArray traced up to its length) is written compact,
 //    its used part only (the loader continues on a full-size stack);
 //  - per-process state kept in natives' data slots (the Math.random state) is
-//    dropped, so that a loaded program seeds afresh.
+//    dropped, so that a loaded program seeds afresh;
+//  - timer due times are written relative to the loop's clock (a patch entry
+//    tells the loader to add its own).
 #pragma once
 
 #include <cstdint>
@@ -30,7 +32,13 @@ struct HeapSnapshot {
   std::string bytes;             // the image region, starting at Heap::kImageBase
   std::vector<uint64_t> roots;   // RootsRecord::kCount raw Values, relocated
   std::vector<image::KindStat> kinds;  // by cell kind, descending bytes
+  std::vector<image::PatchEntry> patches;
   size_t cells = 0;
+};
+
+// Patch kinds (image::PatchEntry::kind) the loader applies.
+enum PatchKind : uint32_t {
+  kPatchTimersRelative = 1,  // timer due times are relative to 0: add the loader's clock
 };
 
 // Must be called with no native frame holding heap values that matter (the

@@ -6,12 +6,13 @@
 // File layout:
 //   [0, 64)          the preamble (Preamble below, little-endian)
 //   [64, ...)        the Cap'n Proto manifest (snapshot/image.capnp), one
-//                    segment-framed message; cold data inside it (sources,
-//                    assets, module table) is zstd-compressed per blob
+//                    segment-framed message
 //   page-aligned     one heap section per entry, zstd or raw
 //
-// The checksum in the preamble covers every byte after the preamble, so a
-// flipped bit anywhere is a named error before anything is decompressed.
+// The checksum in the preamble covers every byte of the file but itself, so
+// a flipped bit anywhere is a named error before anything is decompressed.
+// The module table is stored as plain manifest fields; sources and assets
+// are zstd-compressed per blob.
 #pragma once
 
 #include <cstddef>

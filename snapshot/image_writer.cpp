@@ -80,7 +80,7 @@ void setTextList(capnp::List<capnp::Text>::Builder list, const std::vector<std::
   for (unsigned i = 0; i < items.size(); ++i) list.set(i, text(items[i]));
 }
 
-void fillEntry(schema::Entry::Builder out, const Entry& e, const std::string& storedHeap,
+void fillEntry(schema::Entry::Builder out, const Entry& e, std::string_view storedHeap,
                HeapCompression compression) {
   out.setName(text(e.name));
   out.setPath(text(e.path));
@@ -152,12 +152,16 @@ size_t estimateWords(const ImageContents& c, const std::vector<PackedBlob>& sour
 
 std::string serialize(const ImageContents& contents) {
   // Heaps first: their stored sizes go into the manifest.
-  std::vector<std::string> storedHeaps;
-  storedHeaps.reserve(contents.entries.size());
-  for (const Entry& e : contents.entries) {
-    storedHeaps.push_back(contents.heapCompression == HeapCompression::Zstd && !e.heap.empty()
-                              ? zstdCompress(e.heap, detail::kHeapZstdLevel)
-                              : e.heap);
+  std::vector<std::string> packedHeaps(contents.entries.size());
+  std::vector<std::string_view> storedHeaps;
+  for (size_t i = 0; i < contents.entries.size(); ++i) {
+    const std::string& heap = contents.entries[i].heap;
+    if (contents.heapCompression == HeapCompression::Zstd && !heap.empty()) {
+      packedHeaps[i] = zstdCompress(heap, detail::kHeapZstdLevel);
+      storedHeaps.push_back(packedHeaps[i]);
+    } else {
+      storedHeaps.push_back(heap);
+    }
   }
   std::vector<PackedBlob> sourceBlobs, assetBlobs;
   for (const auto& src : contents.sources) sourceBlobs.push_back(packBlob(src.path, src.text));
