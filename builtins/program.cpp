@@ -85,13 +85,22 @@ Value runProgram(VM& vm, int32_t stopBeforeModule) {
     c.atPc = d[kPausedAtPc].isTrue();
     c.result = d[kPausedResult];
     fields(vm)[kPaused] = Value::undefined();
-    vm.capturableDepth = 1;
-    Value r = vm.interpreter().resumePausedCall(c);
-    vm.capturableDepth = 0;
-    if (r.isException() && vm.uncatchable()) return r;
-    uint32_t i = uint32_t(fields(vm)[kNext].asInt());
-    KILN_TRY(finishModuleEvaluation(vm, order(vm)->data()[i], r));
-    fields(vm)[kNext] = Value::int32(int32_t(i + 1));
+    if (programInModules(vm)) {
+      vm.capturableDepth = 1;
+      Value r = vm.interpreter().resumePausedCall(c);
+      vm.capturableDepth = 0;
+      if (r.isException() && vm.uncatchable()) return r;
+      uint32_t i = uint32_t(fields(vm)[kNext].asInt());
+      KILN_TRY(finishModuleEvaluation(vm, order(vm)->data()[i], r));
+      fields(vm)[kNext] = Value::int32(int32_t(i + 1));
+    } else {
+      // Paused in an async function resumed by a promise job of the event
+      // loop: finish that job (its frame), then go on with the loop.
+      vm.capturableDepth = 1;
+      Value r = vm.interpreter().resumePausedCall(c);
+      vm.capturableDepth = 0;
+      if (r.isException()) return r;
+    }
   }
   if (stopBeforeModule == 0) return Value::undefined();
   KILN_TRY(linkProgram(vm));
@@ -109,7 +118,10 @@ Value runProgram(VM& vm, int32_t stopBeforeModule) {
     fields(vm)[kNext] = Value::int32(int32_t(i + 1));
   }
   if (vm.buildMode) return Value::undefined();
-  return runEventLoop(vm);  // microtasks, timers, immediates
+  vm.drivingEventLoop = true;
+  Value r = runEventLoop(vm);  // microtasks, timers, immediates
+  vm.drivingEventLoop = false;
+  return r;
 }
 
 void clearPausedCall(VM& vm) {

@@ -12,6 +12,7 @@
 #include "builtins/builtins.h"
 #include "builtins/inspect.h"
 #include "builtins/iterator.h"
+#include "engine/bytecode.h"
 #include "engine/conversions.h"
 #include "engine/errors.h"
 #include "engine/interpreter.h"
@@ -364,13 +365,26 @@ Value promiseResolve(VM& vm, Value c, Value x) {
 
 // ---- jobs (§27.2.2) ---------------------------------------------------------------------
 
+bool isAsyncGenerator(VM& vm, Value generator) {
+  Value fn = vm.cell<GeneratorCell>(generator)->function;
+  if (!fn.isObject() || kindOf(vm, fn) != CellKind::Function) return false;
+  uint32_t flags = vm.cell<FunctionInfoCell>(vm.cell<FunctionCell>(fn)->info)->flags;
+  return (flags & kAsync) && (flags & kGenerator);
+}
+
 // NewPromiseReactionJob's job: the handler's outcome settles the derived capability.
 Value runReactionJob(VM& vm, Value reaction, Value argument, bool rejected) {
   Root r(vm.heap(), reaction), arg(vm.heap(), argument);
   Value handler = arr(vm, reaction)->data()[rejected ? kReactOnRejected : kReactOnFulfilled];
   if (handler.isObject() && kindOf(vm, handler) == CellKind::Generator) {
     // An Await continuation: resume the async function with the outcome.
+    // Nothing is left to do here after an async function's frame returns, so
+    // under the program's event loop it can be captured (checkpoint()); an
+    // async generator's step still has work in C++.
+    uint32_t capturable = vm.capturableDepth;
+    if (vm.drivingEventLoop && vm.nativeDepth == 0 && !isAsyncGenerator(vm, handler)) vm.capturableDepth = 1;
     Value res = vm.interpreter().resumeGenerator(handler, arg.get(), rejected ? 1 : 0);
+    vm.capturableDepth = capturable;
     return res.isException() ? res : Value::undefined();
   }
   Root result(vm.heap());

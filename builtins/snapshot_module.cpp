@@ -20,7 +20,7 @@ Value native_Snapshot_checkpoint(VM& vm, CallInfo& info) {
   // Only JS frames may lie between the program driver and this call: a C++
   // frame (a native that called back into JS, or the event loop) cannot be
   // written into an image.
-  if (vm.capturableDepth == 0 || vm.nativeDepth != vm.capturableDepth || !programInModules(vm)) {
+  if (vm.capturableDepth == 0 || vm.nativeDepth != vm.capturableDepth) {
     std::string under;
     if (vm.nativeDepth > 1 && vm.callerNative != UINT32_MAX)
       under = std::string("under the native frame of ") + vm.natives().entries[vm.callerNative].id + " (" +
@@ -28,9 +28,9 @@ Value native_Snapshot_checkpoint(VM& vm, CallInfo& info) {
     else if (vm.nativeDepth > 1)
       under = "under a native frame that called back into JavaScript";
     else
-      under = "under the event loop's native frame (a promise job, timer or immediate callback)";
+      under = "under the event loop's native frame (a promise callback, timer or immediate)";
     return vm.throwError(ErrorType::Error, "checkpoint() cannot capture the program here: it was called " + under +
-                                               ". Call it from module code or functions it calls directly.");
+                                               ". Call it from module code, functions it calls, or async functions after an await.");
   }
   return vm.checkpoint(vm, toUtf8(vm, path), info);
 }

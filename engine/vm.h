@@ -177,9 +177,13 @@ class VM {
   PausedCall pausedCall;
   // The native-depth at which the program can be captured (checkpoint(),
   // build-time pause): the program driver sets 1 while module bodies run (the
-  // driver is then the only C++ frame under the JS frames); 0 when the C++
-  // frames below JS are the event loop's.
+  // driver is then the only C++ frame under the JS frames); 0 (nowhere) when
+  // the C++ frames below JS are the event loop's, except as below.
   uint32_t capturableDepth = 0;
+  // True while the program driver runs the event loop: a job that resumes an
+  // async function from `await` then raises capturableDepth for its frame
+  // (nothing remains to do in C++ after it), so checkpoint() works there too.
+  bool drivingEventLoop = false;
   // The native running now, and the one that was running when it was called
   // (so a native can name the native frame it was called under). UINT32_MAX: none.
   uint32_t runningNative = UINT32_MAX, callerNative = UINT32_MAX;
