@@ -765,4 +765,7 @@ Value createFsModule(VM& vm) {
   return fs.get();
 }
 
+Value bytesToUint8Array(VM& vm, const std::string& bytes) { return bytesValue(vm, bytes); }
+Value utf8BytesToString(VM& vm, const std::string& bytes) { return decodeBytes(vm, bytes, "utf8"); }
+
 }  // namespace kiln

@@ -35,6 +35,7 @@ Value native_UtilFormat(VM& vm, CallInfo& info) {
 
 Value hostModule(VM& vm, std::string_view specifier) {
   if (specifier == "kiln:snapshot") return cachedModule(vm, HostSlot::SnapshotModule, createSnapshotModule);
+  if (specifier == "kiln:assets") return cachedModule(vm, HostSlot::AssetsModule, createAssetsModule);
   if (specifier.starts_with("node:")) specifier.remove_prefix(5);
   if (specifier == "fs") return cachedModule(vm, HostSlot::FsModule, createFsModule);
   if (specifier == "path") return cachedModule(vm, HostSlot::PathModule, createPathModule);

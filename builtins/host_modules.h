@@ -9,6 +9,7 @@
 // image built by `kiln compile` never carries the build machine's values.
 #pragma once
 
+#include <string>
 #include <string_view>
 
 #include "engine/vm.h"
@@ -25,6 +26,7 @@ enum class HostSlot : uint32_t {
   PathModule,     // exports of node:path
   UtilModule,     // exports of node:util
   SnapshotModule, // exports of kiln:snapshot
+  AssetsModule,   // exports of kiln:assets
   Count
 };
 
@@ -57,5 +59,9 @@ std::string describeReceived(VM& vm, Value v);
 Value createFsModule(VM& vm);
 Value createPathModule(VM& vm);
 Value createSnapshotModule(VM& vm);
+Value createAssetsModule(VM& vm);
+// Bytes as JS values: a Uint8Array of them, or their UTF-8 decoding.
+Value bytesToUint8Array(VM& vm, const std::string& bytes);
+Value utf8BytesToString(VM& vm, const std::string& bytes);
 
 }  // namespace kiln

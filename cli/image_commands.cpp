@@ -111,6 +111,13 @@ int runImage(const image::ImageFile& img, const std::string& label, const std::s
     return refuse(label, failure);
   }
   attachCheckpoint(*vm);
+  vm->readAsset = [&img](std::string_view name, std::string* bytes) {
+    std::optional<std::string> a = img.asset(name);
+    if (!a) return false;
+    *bytes = std::move(*a);
+    return true;
+  };
+  vm->assetNames = [&img] { return img.assetNames(); };
   vm->argv.push_back(selfPath());
   vm->argv.push_back(img.entryPath(size_t(entry)));
   for (std::string& a : args) vm->argv.push_back(std::move(a));

@@ -4,6 +4,7 @@
 //   kiln --version | --help
 #include <unistd.h>
 
+#include <algorithm>
 #include <climits>
 #include <cstdio>
 #include <cstdlib>
@@ -42,6 +43,8 @@ void usage(FILE* out) {
           "\n"
           "commands:\n"
           "  dev FILE [ARGS...]   run a program from source (ES modules; .ts or .js)\n"
+          "  dev --embed-assets DIR FILE [ARGS...]\n"
+          "                       the same, kiln:assets reading the files of DIR\n"
           "  dev --script FILE [ARGS...]\n"
           "                       run FILE as a classic (sloppy) script, as node runs CommonJS\n"
           "  dev --dump-bytecode FILE\n"
@@ -87,6 +90,31 @@ int dumpBytecode(const std::string& file) {
   return 0;
 }
 
+// `kiln dev --embed-assets DIR`: kiln:assets reads the files of DIR, as
+// `kiln run` reads those `kiln compile --embed-assets DIR` stored.
+void attachAssetsFolder(VM& vm, const std::string& dir) {
+  namespace fs = std::filesystem;
+  vm.readAsset = [dir](std::string_view name, std::string* bytes) {
+    fs::path rel = fs::path(std::string(name)).lexically_normal();
+    if (name.empty() || rel.is_absolute() || rel.string().rfind("..", 0) == 0) return false;
+    std::ifstream in(fs::path(dir) / rel, std::ios::binary);
+    if (!in) return false;
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    *bytes = ss.str();
+    return true;
+  };
+  vm.assetNames = [dir] {
+    std::vector<std::string> names;
+    std::error_code ec;
+    for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::recursive_directory_iterator();
+         it.increment(ec))
+      if (it->is_regular_file(ec)) names.push_back(fs::relative(it->path(), dir, ec).generic_string());
+    std::sort(names.begin(), names.end());
+    return names;
+  };
+}
+
 // `--script` (or a .cjs file) runs the entry as a classic sloppy script, as
 // node runs CommonJS files (the benchmark programs are such scripts);
 // otherwise the entry is an ES module.
@@ -97,8 +125,20 @@ bool isClassicScript(const std::string& file) {
 
 int runDev(int argc, char** argv, const char* argv0) {
   if (argc >= 2 && std::string(argv[0]) == "--dump-bytecode") return dumpBytecode(argv[1]);
-  if (argc >= 1 && std::string(argv[0]) == "--script") {
-    classicScript_ = true;
+  std::string assetsDir;
+  while (argc >= 1 && argv[0][0] == '-') {
+    std::string opt = argv[0];
+    if (opt == "--script") {
+      classicScript_ = true;
+    } else if (opt == "--embed-assets" && argc >= 2) {
+      assetsDir = argv[1];
+      argc--;
+      argv++;
+    } else {
+      fprintf(stderr, "kiln dev: unknown option '%s'\nusage: kiln dev [--script] [--embed-assets DIR] FILE [ARGS...]\n",
+              opt.c_str());
+      return 2;
+    }
     argc--;
     argv++;
   }
@@ -119,6 +159,7 @@ int runDev(int argc, char** argv, const char* argv0) {
   for (int i = 1; i < argc; i++) vm.argv.push_back(argv[i]);
   vm.hostModule = &hostModule;
   attachCheckpoint(vm);
+  if (!assetsDir.empty()) attachAssetsFolder(vm, assetsDir);
   Value global = createRealm(vm);
   if (global.isException()) {
     fprintf(stderr, "kiln: internal error: realm setup failed\n");

@@ -190,6 +190,11 @@ class VM {
   // checkpoint() of kiln:snapshot, provided by the host that can write images
   // (snapshot/checkpoint.h). `call` is the checkpoint call itself.
   Value (*checkpoint)(VM& vm, std::string_view path, const struct CallInfo& call) = nullptr;
+  // kiln:assets: the files of --embed-assets (from the image under `kiln
+  // run`, from the folder under `kiln dev --embed-assets`). `readAsset`
+  // returns false when there is no such asset.
+  std::function<bool(std::string_view name, std::string* bytes)> readAsset;
+  std::function<std::vector<std::string>()> assetNames;
   // Pending exceptions that JS cannot catch.
   bool uncatchable() const { return outOfMemory || exitRequested || pauseState != PauseState::None; }
 

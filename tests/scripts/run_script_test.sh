@@ -8,6 +8,8 @@
 #   NAME.stderr  expected standard error (optional; absent = must be empty)
 #   NAME.exit    expected exit code (optional; default 0)
 #   NAME.args    program arguments, one per line (optional)
+#   NAME.flags   kiln options, one per line, given to `kiln dev` and to
+#                `kiln compile` alike (optional; e.g. --embed-assets DIR)
 # MODE:
 #   dev     kiln dev ENTRY ARGS
 #   image   kiln compile ENTRY -o T.kiln, then kiln run T.kiln ARGS
@@ -46,6 +48,10 @@ args=()
 if [ -f "$base.args" ]; then
   while IFS= read -r line || [ -n "$line" ]; do args+=("$line"); done < "$base.args"
 fi
+flags=()
+if [ -f "$base.flags" ]; then
+  while IFS= read -r line || [ -n "$line" ]; do flags+=("$line"); done < "$base.flags"
+fi
 expected_exit=0
 if [ -f "$base.exit" ]; then expected_exit=$(tr -d '[:space:]' < "$base.exit"); fi
 
@@ -59,14 +65,14 @@ run() {  # runs "$@", capturing into $tmp/out, $tmp/err; sets status
 }
 case "$mode" in
   dev)
-    run "$kiln" dev "$file" "${args[@]}"
+    run "$kiln" dev "${flags[@]}" "$file" "${args[@]}"
     ;;
   image)
-    run "$kiln" compile "$file" -o "$tmp/t.kiln"
+    run "$kiln" compile "${flags[@]}" "$file" -o "$tmp/t.kiln"
     if [ "$status" -eq 0 ]; then run "$kiln" run "$tmp/t.kiln" "${args[@]}"; fi
     ;;
   bundle)
-    run "$kiln" compile --bundle -o "$tmp/t.exe" "$file"
+    run "$kiln" compile "${flags[@]}" --bundle -o "$tmp/t.exe" "$file"
     if [ "$status" -eq 0 ]; then run "$tmp/t.exe" "${args[@]}"; fi
     ;;
   *)
