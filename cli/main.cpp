@@ -30,6 +30,7 @@
 #include "engine/promise_hooks.h"
 #include "engine/strings.h"
 #include "loader/loader.h"
+#include "snapshot/base_image.h"
 #include "snapshot/checkpoint.h"
 
 namespace kiln {
@@ -153,18 +154,17 @@ int runDev(int argc, char** argv, const char* argv0) {
             std::filesystem::exists(file, ec) ? "not a regular file" : "no such file");
     return 1;
   }
-  VM vm(nativeTable());
-  vm.argv.push_back(selfPath());
-  vm.argv.push_back(std::filesystem::absolute(file, ec).lexically_normal().string());
-  for (int i = 1; i < argc; i++) vm.argv.push_back(argv[i]);
-  vm.hostModule = &hostModule;
-  attachCheckpoint(vm);
-  if (!assetsDir.empty()) attachAssetsFolder(vm, assetsDir);
-  Value global = createRealm(vm);
-  if (global.isException()) {
+  std::unique_ptr<VM> vmOwner = newRealmVM();  // from the embedded base image
+  if (!vmOwner) {
     fprintf(stderr, "kiln: internal error: realm setup failed\n");
     return 70;
   }
+  VM& vm = *vmOwner;
+  vm.argv.push_back(selfPath());
+  vm.argv.push_back(std::filesystem::absolute(file, ec).lexically_normal().string());
+  for (int i = 1; i < argc; i++) vm.argv.push_back(argv[i]);
+  attachCheckpoint(vm);
+  if (!assetsDir.empty()) attachAssetsFolder(vm, assetsDir);
   int status = 0;
   if (isClassicScript(file)) {
     std::ifstream in(file, std::ios::binary);
@@ -206,8 +206,12 @@ int runDev(int argc, char** argv, const char* argv0) {
 
 }  // namespace kiln
 
+// The base image the build embedded (CMakeLists.txt: base_image_data.cpp).
+extern "C" const char kiln_base_image_start[], kiln_base_image_end[];
+
 int main(int argc, char** argv) {
   using namespace kiln;
+  setEmbeddedBaseImage({kiln_base_image_start, size_t(kiln_base_image_end - kiln_base_image_start)});
   // A bundle (kiln compile --bundle) runs its own image with all its arguments.
   if (int status = runBundledImage(argc, argv); status >= 0) return status;
   if (argc < 2) {

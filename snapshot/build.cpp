@@ -18,6 +18,7 @@
 #include "engine/interpreter.h"
 #include "engine/module.h"
 #include "engine/strings.h"
+#include "snapshot/base_image.h"
 #include "snapshot/heap_writer.h"
 
 namespace kiln {
@@ -87,13 +88,13 @@ struct Attempt {
 Attempt runEntry(const std::string& file, const BuildOptions& options, int32_t stopBefore, const std::string& fallbackWhy,
                  image::Entry* entry, std::string* report) {
   Attempt a;
-  VM vm(nativeTable());
-  attachBuiltinHooks(vm);
-  if (createRealm(vm).isException()) {
+  std::unique_ptr<VM> vmOwner = newRealmVM();
+  if (!vmOwner) {
     fprintf(stderr, "kiln: internal error: realm setup failed\n");
     a.exitCode = 70;
     return a;
   }
+  VM& vm = *vmOwner;
   ModuleLoadError loadError;
   Value module = loadModuleGraph(vm, file, &loadError);
   if (module.isUndefined()) {

@@ -1,0 +1,59 @@
+#include "snapshot/base_image.h"
+
+#include "builtins/builtins.h"
+#include "loader/loader.h"
+#include "snapshot/heap_writer.h"
+#include "snapshot/image_file.h"
+
+namespace kiln {
+
+namespace {
+
+// Set once at startup, before any thread runs a VM; read-only afterwards.
+std::string_view embeddedBase;
+
+}  // namespace
+
+std::string makeBaseImage() {
+  VM vm(nativeTable());
+  attachBuiltinHooks(vm);
+  if (createRealm(vm).isException()) return {};
+  HeapSnapshot snap = snapshotHeap(vm);
+  image::ImageContents contents;
+  contents.engineVersion = kKilnVersion;
+  contents.platform = image::currentPlatform();
+  contents.nativesFingerprint = nativeTable().fingerprint;
+  contents.heapCompression = image::HeapCompression::None;
+  image::Entry entry;
+  entry.name = "base";
+  entry.path = "(builtins)";
+  entry.heapBase = Heap::kImageBase;
+  entry.heap = std::move(snap.bytes);
+  entry.roots = std::move(snap.roots);
+  entry.patches = std::move(snap.patches);
+  entry.heapKinds = std::move(snap.kinds);
+  entry.pause.kind = "complete";
+  entry.pause.detail = "the builtins' realm";
+  contents.entries.push_back(std::move(entry));
+  return image::serialize(contents);
+}
+
+void setEmbeddedBaseImage(std::string_view bytes) { embeddedBase = bytes; }
+
+std::unique_ptr<VM> newRealmVM() {
+  if (!embeddedBase.empty()) {
+    image::LoadFailure failure;
+    auto img = image::ImageFile::fromBytes(embeddedBase.data(), embeddedBase.size(), currentExpectations(), &failure);
+    if (img) {
+      std::unique_ptr<VM> vm = loadImageEntry(*img, 0, &failure);
+      if (vm) return vm;
+    }
+    // A broken embedded image is a build bug; building the realm still works.
+  }
+  auto vm = std::make_unique<VM>(nativeTable());
+  attachBuiltinHooks(*vm);
+  if (createRealm(*vm).isException()) return nullptr;
+  return vm;
+}
+
+}  // namespace kiln
