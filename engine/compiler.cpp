@@ -16,6 +16,8 @@
 #include <cstring>
 #include <deque>
 #include <fmt/format.h>
+
+#include "engine/compiler_const_fold.h"
 #include <unordered_map>
 
 #include "engine/number_conv.h"
@@ -52,6 +54,8 @@ struct Shared {
   bool failed = false;
   uint32_t depth = 0;
   const EvalContext* eval = nullptr;
+  // -O1: fold constant expressions, leave out code that cannot run.
+  bool optimize = true;
   void fail(const std::string& msg) {
     if (!failed && error) *error = msg;
     failed = true;
@@ -623,7 +627,24 @@ class FunctionCompiler {
   // ---- statements ----
 
   void compileStatements(const NodeList& list) {
-    for (const Node* n : list) compileStatement(n);
+    for (const Node* n : list) {
+      compileStatement(n);
+      // What follows an unconditional jump in the same list cannot run (its
+      // declarations are hoisted by scope analysis, which saw them).
+      if (sh_.optimize && (n->kind == Kind::Return || n->kind == Kind::Throw || n->kind == Kind::Break ||
+                           n->kind == Kind::Continue))
+        break;
+    }
+  }
+
+  void pushConstant(const FoldedValue& c) {
+    switch (c.kind) {
+      case FoldedValue::Number: pushNumber(c.number); break;
+      case FoldedValue::String: emit(Op::String, str(c.string)); break;
+      case FoldedValue::Boolean: emit(c.boolean ? Op::True : Op::False); break;
+      case FoldedValue::Null: emit(Op::Null); break;
+      case FoldedValue::Undefined: emit(Op::Undefined); break;
+    }
   }
 
   void compileStatement(const Node* n);
@@ -744,6 +765,14 @@ void FunctionCompiler::compileStatement(const Node* n) {
         control_.push_back(c);
       }
       setCompletionUndefined();
+      if (std::optional<bool> known = sh_.optimize ? foldTruthiness(i->test) : std::nullopt) {
+        // A constant test: only the branch that runs is compiled.
+        const Node* taken = *known ? i->consequent : i->alternate;
+        if (taken) compileStatement(taken);
+        if (!labels.empty()) control_.pop_back();
+        bind(brk);
+        break;
+      }
       Label* elseL = newLabel();
       compileExpr(i->test);
       jump(Op::JumpIfFalse, elseL);
@@ -1535,9 +1564,19 @@ void FunctionCompiler::compileExpr(const Node* n, const std::u16string* inferred
       break;
     }
     case Kind::Class: compileClass(n->as<ClassNode>(), inferredName); break;
-    case Kind::Unary: compileUnary(n->as<Unary>()); break;
+    case Kind::Unary:
+      if (std::optional<FoldedValue> c = sh_.optimize ? foldConstant(n) : std::nullopt) {
+        pushConstant(*c);
+        break;
+      }
+      compileUnary(n->as<Unary>());
+      break;
     case Kind::Update: compileUpdate(n->as<Update>()); break;
     case Kind::Binary: {
+      if (std::optional<FoldedValue> c = sh_.optimize ? foldConstant(n) : std::nullopt) {
+        pushConstant(*c);
+        break;
+      }
       auto* b = n->as<Binary>();
       compileExpr(b->left);
       compileExpr(b->right);
@@ -1558,6 +1597,17 @@ void FunctionCompiler::compileExpr(const Node* n, const std::u16string* inferred
     }
     case Kind::Logical: {
       auto* l = n->as<Logical>();
+      if (sh_.optimize) {
+        if (std::optional<FoldedValue> c = foldConstant(n)) {
+          pushConstant(*c);
+          break;
+        }
+        // A constant left operand that does not decide: the value is the right one.
+        if (foldConstant(l->left)) {
+          compileExpr(l->right);
+          break;
+        }
+      }
       Label* end = newLabel();
       compileExpr(l->left);
       if (l->op == "&&") jump(Op::JumpIfFalsePeek, end);
@@ -1579,6 +1629,10 @@ void FunctionCompiler::compileExpr(const Node* n, const std::u16string* inferred
     }
     case Kind::Conditional: {
       auto* c = n->as<Conditional>();
+      if (std::optional<bool> known = sh_.optimize ? foldTruthiness(c->test) : std::nullopt) {
+        compileExpr(*known ? c->consequent : c->alternate, inferredName);
+        break;
+      }
       Label* elseL = newLabel();
       Label* end = newLabel();
       compileExpr(c->test);
@@ -3007,8 +3061,9 @@ void FunctionCompiler::compileModule(const Program& p) {
 
 template <class F>
 std::optional<CompiledFunction> run(const Program& program, kiln::FunctionKind kind, bool strict, const SourceFile* source,
-                                    const EvalContext* eval, std::string* error, F body) {
+                                    const EvalContext* eval, std::string* error, F body, bool optimize = true) {
   Shared sh;
+  sh.optimize = optimize;
   sh.source = source;
   sh.error = error;
   sh.eval = eval;
@@ -3034,9 +3089,10 @@ std::optional<CompiledFunction> compileScript(const Program& program, const Sour
              [&](FunctionCompiler& fc) { fc.compileScript(program); });
 }
 
-std::optional<CompiledFunction> compileModule(const Program& program, const SourceFile& source, std::string* error) {
+std::optional<CompiledFunction> compileModule(const Program& program, const SourceFile& source, std::string* error,
+                                              bool optimize) {
   return run(program, kiln::FunctionKind::Module, true, &source, nullptr, error,
-             [&](FunctionCompiler& fc) { fc.compileModule(program); });
+             [&](FunctionCompiler& fc) { fc.compileModule(program); }, optimize);
 }
 
 std::optional<CompiledFunction> compileEval(const Program& program, const EvalContext& context,

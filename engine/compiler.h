@@ -34,8 +34,10 @@ struct EvalContext {
 
 std::optional<CompiledFunction> compileScript(const ast::Program& program, const SourceFile& source,
                                               std::string* error);
+// `optimize` (-O1, the default): constant expressions folded, code that
+// cannot run left out (engine/compiler_const_fold.h). Scripts and eval always are.
 std::optional<CompiledFunction> compileModule(const ast::Program& program, const SourceFile& source,
-                                              std::string* error);
+                                              std::string* error, bool optimize = true);
 // Eval code: `program` was parsed with ParseOptions built from the context.
 std::optional<CompiledFunction> compileEval(const ast::Program& program, const EvalContext& context,
                                             const SourceFile& source, std::string* error);

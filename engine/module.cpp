@@ -287,7 +287,7 @@ struct Loader {
     auto program = parseProgram(*source, options, &perr);
     if (!program) return fail(formatSyntaxError(*source, perr), true, isEntry);
     std::string cerr;
-    auto compiled = compileModule(*program, *source, &cerr);
+    auto compiled = compileModule(*program, *source, &cerr, vm.optimizeBytecode);
     if (!compiled) return fail(path + ": " + cerr, true, isEntry);
     Value record = KILN_TRY(newScriptRecord(vm, *source));
     Root info(vm.heap(), KILN_TRY(materializeFunction(vm, *compiled, record)));

@@ -170,6 +170,9 @@ class VM {
   // process.exit(): unwinds everything (uncatchable), then the host exits.
   bool exitRequested = false;
   int exitCode = 0;
+  // Modules are compiled with -O1 (constant folding, dead code left out);
+  // `kiln compile -O 0` turns it off.
+  bool optimizeBytecode = true;
   // Build-time evaluation: see PauseState.
   bool buildMode = false;
   PauseState pauseState = PauseState::None;

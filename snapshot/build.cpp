@@ -95,6 +95,7 @@ Attempt runEntry(const std::string& file, const BuildOptions& options, int32_t s
     return a;
   }
   VM& vm = *vmOwner;
+  vm.optimizeBytecode = options.optLevel > 0;
   ModuleLoadError loadError;
   Value module = loadModuleGraph(vm, file, &loadError);
   if (module.isUndefined()) {

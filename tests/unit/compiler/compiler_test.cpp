@@ -160,3 +160,28 @@ BOOST_AUTO_TEST_CASE(line_table_and_limits) {
   }
   BOOST_TEST(found);
 }
+
+BOOST_AUTO_TEST_CASE(constant_folding_and_dead_code) {
+  auto c = compileSource("const day = 60 * 60 * 24, s = 'v' + 1 + '.' + 2 ** 3, neg = -0, big = 1 << 31;", true);
+  BOOST_REQUIRE_MESSAGE(c.fn, c.error);
+  BOOST_TEST(verifyFunction(*c.fn) == "");
+  BOOST_TEST(has(c.text, "Int32 86400"));
+  BOOST_TEST(has(c.text, "String \"v1.8\""));
+  BOOST_TEST(has(c.text, "Int32 -2147483648"));
+  BOOST_TEST(!has(c.text, "Mul"));
+  BOOST_TEST(!has(c.text, "Shl"));
+  BOOST_TEST(!has(c.text, "Int32 0\n"));  // -0 is a Number constant, not Int32 0
+  // Code that cannot run is left out; what is not constant stays.
+  c = compileSource("function f(x) { if (0) g(); if (1 < 2) h(); else g(); return x ? 1 : 2; g(); }");
+  BOOST_REQUIRE_MESSAGE(c.fn, c.error);
+  BOOST_TEST(verifyFunction(*c.fn) == "");
+  std::string f = functionText(c.text, "f");
+  BOOST_TEST(!has(f, "\"g\""));
+  BOOST_TEST(has(f, "GetGlobal \"h\""));
+  BOOST_TEST(has(f, "JumpIfFalse"));  // x ? 1 : 2
+  // Not folded: operations whose result depends on run time or has identity.
+  c = compileSource("const a = x + 1, b = '1' * 2, c = 1n + 2n, d = [] + 1;", true);
+  BOOST_REQUIRE_MESSAGE(c.fn, c.error);
+  BOOST_TEST(has(c.text, "Add"));
+  BOOST_TEST(has(c.text, "Mul"));
+}
