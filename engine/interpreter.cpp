@@ -212,20 +212,14 @@ Value Interpreter::call(Value fn, Value thisValue, std::span<const Value> args) 
       if (vm_.buildMode && vm_.natives().entries[nf->native].effect != Effect::Pure) [[unlikely]] {
         // A getter called by a property read of the outermost loop can pause
         // (the read restarts on resume); native code calling a native cannot.
-        vm_.pauseNative = nf->native;
-        if (vm_.nativeDepth == 2 && restartablePc_ != UINT32_MAX) {  // 2: the loop, then this call
-          vm_.pauseState = PauseState::Paused;
-          PausedCall p;
-          p.fp = savedFp;
-          p.pcAfter = restartablePc_;
-          p.stackLength = restartLength_;
-          p.atPc = true;
-          vm_.pausedCall = p;
-          result = Value::exception();
-        } else {
-          vm_.pauseState = PauseState::Blocked;
-          result = vm_.throwValue(Value::undefined());
-        }
+        PausedCall p;
+        p.fp = savedFp;
+        p.pcAfter = restartablePc_;
+        p.stackLength = restartLength_;
+        p.atPc = true;
+        // Depth 2: the outermost loop, then this call.
+        tryPause(nf->native, p, restartablePc_ != UINT32_MAX ? 2 : UINT32_MAX);
+        result = Value::exception();
         break;
       }
       CallInfo info{S[base + 1], callee, Value::undefined(), argc, S + base + 2};
@@ -304,10 +298,9 @@ Value Interpreter::construct(Value fn, std::span<const Value> args, Value newTar
     if (kind == CellKind::NativeFunction) {
       auto* nf = vm_.cell<NativeFunctionCell>(callee);
       if (vm_.buildMode && vm_.natives().entries[nf->native].effect != Effect::Pure) [[unlikely]] {
-        // Native code calling a native: never a capturable point.
-        vm_.pauseNative = nf->native;
-        vm_.pauseState = PauseState::Blocked;
-        result = vm_.throwValue(Value::undefined());
+        // Native code constructing with a native: never a capturable point.
+        tryPause(nf->native, PausedCall(), UINT32_MAX);
+        result = Value::exception();
         break;
       }
       CallInfo info{Value::undefined(), callee, nt, argc, S + base + 2};
@@ -343,37 +336,40 @@ Value Interpreter::construct(Value fn, std::span<const Value> args, Value newTar
   return result;
 }
 
-// Build time: the run loop is about to call a native that is not Pure. At
-// depth 1 (only the program driver below the frames) the program stops here,
-// frames intact; deeper, a native frame is on the C++ stack and the program
-// cannot be captured (the build falls back to module granularity).
-bool Interpreter::pauseBeforeNative(uint32_t native, uint32_t base, uint32_t argc, bool construct, uint32_t pcAfter) {
+// Build time: a pause at `where`, when only the program driver's C++ frame
+// lies below the running code (nativeDepth == expectedDepth); otherwise a
+// native frame is on the C++ stack, the program cannot be captured, and it
+// unwinds (Blocked) so that the build falls back to module granularity.
+bool Interpreter::tryPause(uint32_t native, const PausedCall& where, uint32_t expectedDepth) {
   vm_.pauseNative = native;
-  if (vm_.nativeDepth != 1) {
+  if (vm_.nativeDepth != expectedDepth) {
     vm_.pauseState = PauseState::Blocked;
     vm_.throwValue(Value::undefined());
     return false;
   }
   vm_.pauseState = PauseState::Paused;
-  vm_.pausedCall = {fp_, pcAfter, base, argc, vm_.cell<ValueArrayCell>(vm_.roots().stack)->length, construct, false};
+  vm_.pausedCall = where;
   return true;
 }
 
+bool Interpreter::pauseBeforeNative(uint32_t native, uint32_t base, uint32_t argc, bool construct, uint32_t pcAfter) {
+  PausedCall p;
+  p.fp = fp_;
+  p.pcAfter = pcAfter;
+  p.base = base;
+  p.argc = argc;
+  p.stackLength = vm_.cell<ValueArrayCell>(vm_.roots().stack)->length;
+  p.construct = construct;
+  return tryPause(native, p, 1);
+}
+
 bool Interpreter::pauseAt(uint32_t pc) {
-  vm_.pauseNative = UINT32_MAX;
-  if (vm_.nativeDepth != 1) {
-    vm_.pauseState = PauseState::Blocked;
-    vm_.throwValue(Value::undefined());
-    return false;
-  }
-  vm_.pauseState = PauseState::Paused;
   PausedCall p;
   p.fp = fp_;
   p.pcAfter = pc;
   p.stackLength = vm_.cell<ValueArrayCell>(vm_.roots().stack)->length;
   p.atPc = true;
-  vm_.pausedCall = p;
-  return true;
+  return tryPause(UINT32_MAX, p, 1);
 }
 
 Value Interpreter::resumePausedCall(const PausedCall& p) {

@@ -69,6 +69,7 @@ class Interpreter {
   // of a non-Pure native. True when the program paused (vm.pausedCall says
   // where); false when it cannot (an uncatchable exception is then pending).
   bool pauseBeforeNative(uint32_t native, uint32_t base, uint32_t argc, bool construct, uint32_t pcAfter);
+  bool tryPause(uint32_t native, const PausedCall& where, uint32_t expectedDepth);
   // Build time, at an instruction start (the time budget ran out): pauses
   // there, at depth 1; deeper, unwinds (Blocked) as pauseBeforeNative does.
   bool pauseAt(uint32_t pc);
