@@ -55,8 +55,10 @@ void compileUsage(FILE* out) {
           "  --compress none|zstd the heap section: raw (default), which `kiln run` maps\n"
           "                       copy-on-write, or zstd: a ~4x smaller file that takes\n"
           "                       longer to load (it is inflated at every start)\n"
-          "  --init-budget MS     time allowed for build-time evaluation (default 5000);\n"
-          "                       past it the program pauses where it is\n"
+          "  --init-budget MS     how long build-time evaluation may run (default 5000),\n"
+          "                       counted in loop iterations (20,000 per ms) so that\n"
+          "                       images are reproducible; past it the program pauses\n"
+          "                       where it is\n"
           "  --embed-assets DIR   store the files under DIR in the image\n"
           "  --quiet              no compile report on stderr\n",
           image::currentPlatform().c_str());

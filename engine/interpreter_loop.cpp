@@ -968,7 +968,7 @@ op_ThrowTypeError:
 op_Jump:
   pc += I32(0);
   // Deadlines are checked every 64K jumps: cheap enough for every loop.
-  if (vm.deadlineNs != 0 && (++vm.ticks & 0xFFFF) == 0) vm.interruptRequested = true;
+  if ((vm.deadlineNs | vm.tickBudget) != 0 && (++vm.ticks & 0xFFFF) == 0) vm.interruptRequested = true;
   if (vm.interruptRequested) goto interrupted;
   DISPATCH();
 op_JumpIfTrue: {
@@ -1794,13 +1794,15 @@ op_ForInNext: {
 
 interrupted:
   vm.interruptRequested = false;
-  if (vm.deadlineNs != 0 && interruptExpired(vm)) {
-    if (vm.buildMode) {
+  if (vm.buildMode && vm.tickBudget != 0 && vm.ticks >= vm.tickBudget) {
+    {
       // The build's time budget: pause right here, at an instruction start.
       st->length = uint32_t(sp - S);
       if (pauseAt(uint32_t(pc - code))) return Value::exception();
       goto throw_pending;
     }
+  }
+  if (vm.deadlineNs != 0 && interruptExpired(vm)) {
     vm.throwError(ErrorType::RangeError, "Execution timed out");
     goto throw_pending;
   }

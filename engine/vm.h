@@ -202,9 +202,12 @@ class VM {
   bool uncatchable() const { return outOfMemory || exitRequested || pauseState != PauseState::None; }
 
   // Interrupts: checked at loop back-edges and calls.
-  uint64_t deadlineNs = 0;  // on deadlineClock; 0: none
-  int deadlineClock = 1;    // CLOCK_MONOTONIC; the build's budget uses CLOCK_PROCESS_CPUTIME_ID
-  uint32_t ticks = 0;       // back-edge counter for deadline checks
+  uint64_t deadlineNs = 0;  // CLOCK_MONOTONIC; 0: none
+  uint64_t ticks = 0;       // jumps executed while a deadline or tick budget is set
+  // The build's budget (kiln compile --init-budget) counts jumps, not time:
+  // the same program pauses at the same place on any machine, so images stay
+  // reproducible. 0: none.
+  uint64_t tickBudget = 0;
   bool interruptRequested = false;
 
  private:

@@ -31,6 +31,11 @@ uint64_t cpuNowNs() {
   return uint64_t(ts.tv_sec) * 1000000000ull + uint64_t(ts.tv_nsec);
 }
 
+// --init-budget is given in milliseconds but counted in jumps (loop
+// iterations), so that a budget pause is reproducible: about this many per
+// millisecond of interpretation on a current x86-64 core.
+constexpr uint64_t kBudgetJumpsPerMs = 20000;
+
 std::string entryName(const std::string& file) {
   std::string stem = std::filesystem::path(file).filename().string();
   for (const char* ext : {".test.ts", ".test.js", ".test.mjs", ".ts", ".mts", ".js", ".mjs"}) {
@@ -111,11 +116,11 @@ Attempt runEntry(const std::string& file, const BuildOptions& options, int32_t s
   }
   uint64_t start = cpuNowNs();
   vm.buildMode = true;
-  vm.deadlineClock = CLOCK_PROCESS_CPUTIME_ID;  // the budget is CPU time: a busy machine does not change the image
-  vm.deadlineNs = start + options.initBudgetMs * 1000000ull;
+  vm.ticks = 0;
+  vm.tickBudget = std::max<uint64_t>(1, options.initBudgetMs * kBudgetJumpsPerMs);
   Value r = runProgram(vm, stopBefore);
   vm.buildMode = false;
-  vm.deadlineNs = 0;
+  vm.tickBudget = 0;
   uint64_t elapsed = cpuNowNs() - start;
 
   image::PausePoint pause;
@@ -130,7 +135,8 @@ Attempt runEntry(const std::string& file, const BuildOptions& options, int32_t s
     }
     if (c.atPc && vm.pauseNative == UINT32_MAX) {
       pause.kind = "budget";
-      pause.detail = fmt::format("the build-time budget of {} ms ran out", options.initBudgetMs);
+      pause.detail = fmt::format("the build-time budget of {} ms ({} jumps) ran out", options.initBudgetMs,
+                                 options.initBudgetMs * kBudgetJumpsPerMs);
     } else {
       pause.kind = "effect";
       pause.native = vm.natives().entries[vm.pauseNative].id;

@@ -22,7 +22,7 @@ struct BuildOptions {
   // size, where zstd inflates ~1.7 µs per KiB (0.8 ms for hello's 470 KiB);
   // zstd makes the file ~4x smaller.
   image::HeapCompression compression = image::HeapCompression::None;
-  uint64_t initBudgetMs = 5000;      // CPU time for each entry's build-time run
+  uint64_t initBudgetMs = 5000;      // each entry's build-time run, counted in jumps (build.cpp)
   bool sourceMap = false;            // keep the sources' text in the image
   std::string assetsDir;             // --embed-assets
   int optLevel = 1;
