@@ -19,8 +19,8 @@ std::string makeBaseImage();
 // Registers the embedded base image (the kiln binary does, at start).
 void setEmbeddedBaseImage(std::string_view bytes);
 
-// A VM with a fresh realm: from the embedded base image when there is one,
-// else built by createRealm. The builtins' hooks are attached either way.
+// A VM with a fresh realm: from the embedded base image when there is one
+// (and KILN_NO_BASE_IMAGE=1 is not set), else built by createRealm. The builtins' hooks are attached either way.
 // nullptr when even createRealm fails (out of memory).
 std::unique_ptr<VM> newRealmVM();
 
