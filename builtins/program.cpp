@@ -85,21 +85,18 @@ Value runProgram(VM& vm, int32_t stopBeforeModule) {
     c.atPc = d[kPausedAtPc].isTrue();
     c.result = d[kPausedResult];
     fields(vm)[kPaused] = Value::undefined();
+    // Paused in a module body, or (checkpoint()) in an async function that a
+    // promise job of the event loop resumed: finish those frames, then go on.
+    vm.capturableDepth = 1;
+    Value r = vm.interpreter().resumePausedCall(c);
+    vm.capturableDepth = 0;
     if (programInModules(vm)) {
-      vm.capturableDepth = 1;
-      Value r = vm.interpreter().resumePausedCall(c);
-      vm.capturableDepth = 0;
       if (r.isException() && vm.uncatchable()) return r;
       uint32_t i = uint32_t(fields(vm)[kNext].asInt());
       KILN_TRY(finishModuleEvaluation(vm, order(vm)->data()[i], r));
       fields(vm)[kNext] = Value::int32(int32_t(i + 1));
-    } else {
-      // Paused in an async function resumed by a promise job of the event
-      // loop: finish that job (its frame), then go on with the loop.
-      vm.capturableDepth = 1;
-      Value r = vm.interpreter().resumePausedCall(c);
-      vm.capturableDepth = 0;
-      if (r.isException()) return r;
+    } else if (r.isException()) {
+      return r;
     }
   }
   if (stopBeforeModule == 0) return Value::undefined();

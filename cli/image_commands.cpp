@@ -224,12 +224,9 @@ int compileCommand(int argc, char** argv) {
   }
   if (output.empty()) output = stemOf(options.entries[0]) + (bundle ? "" : ".kiln");
 
-  image::ImageContents contents;
+  image::ImageContents contents = newImageContents();
   std::string report;
   if (int status = buildImage(options, &contents, &report)) return status;
-  contents.engineVersion = kKilnVersion;
-  contents.platform = image::currentPlatform();
-  contents.nativesFingerprint = nativeTable().fingerprint;
   contents.stats.push_back({"optimization level", uint64_t(options.optLevel)});
 
   std::string bytes = image::serialize(contents);

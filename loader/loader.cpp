@@ -30,6 +30,15 @@ image::Expectations currentExpectations() {
   return e;
 }
 
+image::ImageContents newImageContents() {
+  image::Expectations e = currentExpectations();
+  image::ImageContents contents;
+  contents.engineVersion = e.engineVersion;
+  contents.platform = e.platform;
+  contents.nativesFingerprint = e.nativesFingerprint;
+  return contents;
+}
+
 std::unique_ptr<VM> loadImageEntry(const image::ImageFile& image, size_t entry, image::LoadFailure* failure,
                                    image::LoadProfile* profile, size_t heapLimit) {
   double t0 = nowUs();

@@ -16,8 +16,10 @@ namespace kiln {
 std::unique_ptr<VM> loadImageEntry(const image::ImageFile& image, size_t entry, image::LoadFailure* failure,
                                    image::LoadProfile* profile = nullptr, size_t heapLimit = Heap::kDefaultLimit);
 
-// The identity an image must have to be loaded by this kiln.
+// The identity an image must have to be loaded by this kiln, and image
+// contents carrying it (engine version, platform, natives fingerprint).
 image::Expectations currentExpectations();
+image::ImageContents newImageContents();
 extern const char* const kKilnVersion;
 
 }  // namespace kiln

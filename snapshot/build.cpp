@@ -74,6 +74,14 @@ std::vector<image::ModuleInfo> moduleTable(VM& vm) {
 
 std::string entryNameOf(const std::string& file) { return entryName(file); }
 
+void setPausePosition(VM& vm, Value info, uint32_t pc, image::PausePoint* pause) {
+  SourcePosition pos;
+  if (!sourcePositionOf(vm, info, pc, &pos)) return;
+  pause->file = pos.path;
+  pause->line = pos.line;
+  pause->column = pos.column;
+}
+
 namespace {
 
 std::string nativeLabel(VM& vm, uint32_t native) {
@@ -127,12 +135,7 @@ Attempt runEntry(const std::string& file, const BuildOptions& options, int32_t s
   if (r.isException() && vm.pauseState == PauseState::Paused) {
     const PausedCall& c = vm.pausedCall;
     Value* S = vm.cell<ValueArrayCell>(vm.roots().stack)->data();
-    SourcePosition pos;
-    if (sourcePositionOf(vm, S[c.fp + frame::kInfo], c.atPc ? c.pcAfter : c.pcAfter - 1, &pos)) {
-      pause.file = pos.path;
-      pause.line = pos.line;
-      pause.column = pos.column;
-    }
+    setPausePosition(vm, S[c.fp + frame::kInfo], c.atPc ? c.pcAfter : c.pcAfter - 1, &pause);
     if (c.atPc && vm.pauseNative == UINT32_MAX) {
       pause.kind = "budget";
       pause.detail = fmt::format("the build-time budget of {} ms ({} jumps) ran out", options.initBudgetMs,
@@ -174,17 +177,12 @@ Attempt runEntry(const std::string& file, const BuildOptions& options, int32_t s
   vm.pauseState = PauseState::None;
   vm.roots().exception = Value::hole();
 
-  HeapSnapshot snap = snapshotHeap(vm);
-  entry->name = entryName(file);
   std::error_code ec;
-  entry->path = std::filesystem::absolute(file, ec).lexically_normal().string();
-  entry->heapBase = Heap::kImageBase;
-  entry->heap = std::move(snap.bytes);
-  entry->roots = std::move(snap.roots);
+  *entry = snapshotEntry(vm, entryName(file), std::filesystem::absolute(file, ec).lexically_normal().string());
   entry->modules = moduleTable(vm);
   entry->pause = pause;
-  entry->heapKinds = std::move(snap.kinds);
-  entry->patches = std::move(snap.patches);
+  size_t cells = 0;
+  for (const image::KindStat& k : entry->heapKinds) cells += k.cells;
 
   size_t pre = std::count_if(entry->modules.begin(), entry->modules.end(), [](auto& m) { return m.preinitialized; });
   *report += fmt::format("kiln compile: {}\n", file);
@@ -196,7 +194,7 @@ Attempt runEntry(const std::string& file, const BuildOptions& options, int32_t s
   else
     *report += fmt::format("  paused: {}\n", pause.detail);
   *report += fmt::format("  build-time run: {:.1f} ms of CPU\n", double(elapsed) / 1e6);
-  *report += fmt::format("  heap: {} bytes in {} cells\n", entry->heap.size(), snap.cells);
+  *report += fmt::format("  heap: {} bytes in {} cells\n", entry->heap.size(), cells);
   return a;
 }
 

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/value.h"
 #include "snapshot/image_file.h"
 
 namespace kiln {
@@ -40,5 +41,7 @@ class VM;
 std::vector<image::ModuleInfo> moduleTable(VM& vm);
 // An entry's name: the entry file's name without its extension.
 std::string entryNameOf(const std::string& file);
+// The source position of `pc` in FunctionInfo `info`, into the pause point.
+void setPausePosition(VM& vm, Value info, uint32_t pc, image::PausePoint* pause);
 
 }  // namespace kiln

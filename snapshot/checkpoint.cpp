@@ -32,33 +32,15 @@ Value writeCheckpoint(VM& vm, std::string_view path, const CallInfo& call) {
   c.stackLength = st->length;
   c.result = Value::boolean(true);  // what checkpoint() returns in the resumed program
   if (!recordPausedCall(vm, c)) return Value::exception();
-  HeapSnapshot snap = snapshotHeap(vm);
-  std::vector<image::ModuleInfo> modules = moduleTable(vm);
-  clearPausedCall(vm);
-
-  image::ImageContents contents;
-  contents.engineVersion = kKilnVersion;
-  contents.platform = image::currentPlatform();
-  contents.nativesFingerprint = vm.natives().fingerprint;
-  contents.flags = image::kFlagCheckpoint;
-  image::Entry entry;
   std::string program = vm.argv.size() > 1 ? vm.argv[1] : std::string("program");
-  entry.name = entryNameOf(program);
-  entry.path = program;
-  entry.heapBase = Heap::kImageBase;
-  entry.heap = std::move(snap.bytes);
-  entry.roots = std::move(snap.roots);
-  entry.patches = std::move(snap.patches);
-  entry.heapKinds = std::move(snap.kinds);
-  entry.modules = std::move(modules);
+  image::Entry entry = snapshotEntry(vm, entryNameOf(program), program);
+  entry.modules = moduleTable(vm);
+  clearPausedCall(vm);
   entry.pause.kind = "checkpoint";
   entry.pause.detail = "checkpoint() was called here; the resumed program sees it return true";
-  SourcePosition pos;
-  if (sourcePositionOf(vm, S[fp + frame::kInfo], pcStart, &pos)) {
-    entry.pause.file = pos.path;
-    entry.pause.line = pos.line;
-    entry.pause.column = pos.column;
-  }
+  setPausePosition(vm, S[fp + frame::kInfo], pcStart, &entry.pause);
+  image::ImageContents contents = newImageContents();
+  contents.flags = image::kFlagCheckpoint;
   contents.entries.push_back(std::move(entry));
   std::string error;
   if (!image::writeImageFile(contents, std::string(path), &error))

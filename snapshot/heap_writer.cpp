@@ -124,4 +124,17 @@ HeapSnapshot snapshotHeap(VM& vm) {
   return out;
 }
 
+image::Entry snapshotEntry(VM& vm, std::string name, std::string path) {
+  HeapSnapshot snap = snapshotHeap(vm);
+  image::Entry entry;
+  entry.name = std::move(name);
+  entry.path = std::move(path);
+  entry.heapBase = Heap::kImageBase;
+  entry.heap = std::move(snap.bytes);
+  entry.roots = std::move(snap.roots);
+  entry.patches = std::move(snap.patches);
+  entry.heapKinds = std::move(snap.kinds);
+  return entry;
+}
+
 }  // namespace kiln

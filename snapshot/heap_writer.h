@@ -36,6 +36,10 @@ struct HeapSnapshot {
   size_t cells = 0;
 };
 
+// An image entry holding the VM's heap (snapshotHeap), roots, patches and
+// heap statistics; the caller adds the module table and the pause point.
+image::Entry snapshotEntry(VM& vm, std::string name, std::string path);
+
 // Patch kinds (image::PatchEntry::kind) the loader applies.
 enum PatchKind : uint32_t {
   kPatchTimersRelative = 1,  // timer due times are relative to 0: add the loader's clock
