@@ -27,6 +27,7 @@ enum class HostSlot : uint32_t {
   UtilModule,     // exports of node:util
   SnapshotModule, // exports of kiln:snapshot
   AssetsModule,   // exports of kiln:assets
+  TimersPromisesModule, // exports of node:timers/promises
   Count
 };
 
@@ -60,6 +61,7 @@ Value createFsModule(VM& vm);
 Value createPathModule(VM& vm);
 Value createSnapshotModule(VM& vm);
 Value createAssetsModule(VM& vm);
+Value createTimersPromisesModule(VM& vm);
 // Bytes as JS values: a Uint8Array of them, or their UTF-8 decoding.
 Value bytesToUint8Array(VM& vm, const std::string& bytes);
 Value utf8BytesToString(VM& vm, const std::string& bytes);

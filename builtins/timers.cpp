@@ -14,6 +14,7 @@
 #include <cstring>
 
 #include "builtins/builtins.h"
+#include "builtins/host_modules.h"
 #include "builtins/inspect.h"
 #include "builtins/promise.h"
 #include "engine/conversions.h"
@@ -25,7 +26,11 @@ namespace kiln {
 
 namespace {
 
-enum TimersSlot : uint32_t { kTimersNextId = 0, kTimersList, kTimersImmediates, kTimersLoopNow, kTimersEntryKey, kTimersSize };
+enum TimersSlot : uint32_t {
+  kTimersNextId = 0, kTimersList, kTimersImmediates, kTimersLoopNow, kTimersEntryKey,
+  kTimersTimeoutProto, kTimersImmediateProto,  // Timeout.prototype, Immediate.prototype
+  kTimersSize
+};
 
 // A timer or immediate entry.
 enum EntrySlot : uint32_t {
@@ -189,7 +194,7 @@ Value entryById(VM& vm, Value v) {
 }
 
 // setTimeout / setInterval / setImmediate: validates, records the entry and
-// returns the Timeout / Immediate object (its prototype is the native's data0).
+// returns the Timeout / Immediate object.
 Value schedule(VM& vm, CallInfo& info, bool immediate, bool repeat) {
   Value callback = info.arg(0);
   if (!isCallable(vm, callback)) return throwInvalidCallback(vm, callback);
@@ -210,7 +215,7 @@ Value schedule(VM& vm, CallInfo& info, bool immediate, bool repeat) {
     for (uint32_t i = 0; i < n; i++) vm.cell<ValueArrayCell>(a)->data()[i] = info.argv[firstArg + i];
     args.set(Value::cell(a));
   }
-  Value proto = vm.cell<NativeFunctionCell>(info.callee)->data0;
+  Value proto = slots(vm, rec.get())[immediate ? kTimersImmediateProto : kTimersTimeoutProto];
   Root obj(vm.heap(), KILN_TRY(newObject(vm, proto.isObject() ? proto : vm.intrinsic(Intrinsic::ObjectPrototype))));
   Ref e = newValueArray(vm, kEntrySize, kEntrySize);
   if (!e) return Value::exception();
@@ -519,11 +524,49 @@ void installTimers(VM& vm, Value global) {
       {"setImmediate", NativeId::SetImmediate, &immediateProto}, {"clearTimeout", NativeId::ClearTimeout, nullptr},
       {"clearInterval", NativeId::ClearTimeout, nullptr},       {"clearImmediate", NativeId::ClearImmediate, nullptr},
   };
-  for (auto& gl : globals) {
-    Value f = defineMethod(vm, g.get(), gl.name, gl.id, -1, kDefaultAttrs);
-    if (f.isException()) return;
-    if (gl.proto) vm.cell<NativeFunctionCell>(f)->data0 = gl.proto->get();
-  }
+  for (auto& gl : globals)
+    if (defineMethod(vm, g.get(), gl.name, gl.id, -1, kDefaultAttrs).isException()) return;
+  Value* rec = slots(vm, vm.roots().timers);
+  rec[kTimersTimeoutProto] = timeoutProto.get();
+  rec[kTimersImmediateProto] = immediateProto.get();
+}
+
+// ---- node:timers/promises ---------------------------------------------------------
+
+namespace {
+
+// setTimeout(delay, value) / setImmediate(value): a promise fulfilled with
+// `value` when the timer fires (a timer whose callback is a native resolver).
+Value promiseTimer(VM& vm, CallInfo& info, bool immediate) {
+  if (!vm.promises) return vm.throwTypeError("timers/promises needs Promise, which this realm lacks");
+  Root delay(vm.heap(), immediate ? Value::undefined() : info.arg(0));
+  Root value(vm.heap(), immediate ? info.arg(0) : info.arg(1));
+  Root promise(vm.heap(), KILN_TRY(vm.promises->newPromise(vm)));
+  Root fulfill(vm.heap(), KILN_TRY(newBuiltin(vm, NativeId::TimersPromiseFulfill)));
+  vm.cell<NativeFunctionCell>(fulfill.get())->data0 = promise.get();
+  // The Roots keep these alive while schedule() allocates.
+  Value args[3] = {fulfill.get(), delay.get(), value.get()};
+  if (immediate) args[1] = value.get();
+  CallInfo call{Value::undefined(), info.callee, Value::undefined(), immediate ? 2u : 3u, args};
+  KILN_TRY(schedule(vm, call, immediate, false));
+  return promise.get();
+}
+
+}  // namespace
+
+Value native_TimersPromisesSetTimeout(VM& vm, CallInfo& info) { return promiseTimer(vm, info, false); }
+Value native_TimersPromisesSetImmediate(VM& vm, CallInfo& info) { return promiseTimer(vm, info, true); }
+Value native_TimersPromiseFulfill(VM& vm, CallInfo& info) {
+  Value promise = vm.cell<NativeFunctionCell>(info.callee)->data0;
+  if (vm.promises->resolve(vm, promise, info.arg(0)) == Status::Exception) return Value::exception();
+  return Value::undefined();
+}
+
+Value createTimersPromisesModule(VM& vm) {
+  Root exports(vm.heap(), KILN_TRY(newObject(vm)));
+  KILN_TRY(defineMethod(vm, exports.get(), "setTimeout", NativeId::TimersPromisesSetTimeout, -1, kDefaultAttrs));
+  KILN_TRY(defineMethod(vm, exports.get(), "setImmediate", NativeId::TimersPromisesSetImmediate, -1, kDefaultAttrs));
+  return exports.get();
 }
 
 }  // namespace kiln
