@@ -751,7 +751,8 @@ Value createFsModule(VM& vm) {
       {"readdirSync", NativeId::FsReaddirSync},   {"statSync", NativeId::FsStatSync},
       {"lstatSync", NativeId::FsLstatSync},       {"mkdirSync", NativeId::FsMkdirSync},
       {"unlinkSync", NativeId::FsUnlinkSync},     {"rmSync", NativeId::FsRmSync},
-      {"renameSync", NativeId::FsRenameSync},
+      {"renameSync", NativeId::FsRenameSync},     {"readFile", NativeId::FsReadFile},
+      {"writeFile", NativeId::FsWriteFile},
   };
   for (const Entry& e : kFunctions) {
     Value f = KILN_TRY(defineMethod(vm, fs, e.name, e.id, -1, kDefaultAttrs));
@@ -762,6 +763,9 @@ Value createFsModule(VM& vm) {
       c->data1 = typeSymbol.get();
     }
   }
+  // fs.promises is node:fs/promises itself.
+  Value promises = KILN_TRY(hostModule(vm, "fs/promises"));
+  KILN_TRY_STATUS(createDataProperty(vm, fs.get(), KILN_TRY(atomFromUtf8(vm, "promises")), promises));
   return fs.get();
 }
 

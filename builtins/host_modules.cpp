@@ -41,6 +41,7 @@ Value hostModule(VM& vm, std::string_view specifier) {
   if (specifier == "path") return cachedModule(vm, HostSlot::PathModule, createPathModule);
   if (specifier == "util") return cachedModule(vm, HostSlot::UtilModule, createUtilModule);
   if (specifier == "timers/promises") return cachedModule(vm, HostSlot::TimersPromisesModule, createTimersPromisesModule);
+  if (specifier == "fs/promises") return cachedModule(vm, HostSlot::FsPromisesModule, createFsPromisesModule);
   if (specifier == "process") {
     Value p = hostSlot(vm, HostSlot::Process);
     return p.isObject() ? p : Value::undefined();

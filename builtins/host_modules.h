@@ -28,6 +28,7 @@ enum class HostSlot : uint32_t {
   SnapshotModule, // exports of kiln:snapshot
   AssetsModule,   // exports of kiln:assets
   TimersPromisesModule, // exports of node:timers/promises
+  FsPromisesModule,     // exports of node:fs/promises (also fs.promises)
   Count
 };
 
@@ -62,6 +63,7 @@ Value createPathModule(VM& vm);
 Value createSnapshotModule(VM& vm);
 Value createAssetsModule(VM& vm);
 Value createTimersPromisesModule(VM& vm);
+Value createFsPromisesModule(VM& vm);
 // Bytes as JS values: a Uint8Array of them, or their UTF-8 decoding.
 Value bytesToUint8Array(VM& vm, const std::string& bytes);
 Value utf8BytesToString(VM& vm, const std::string& bytes);

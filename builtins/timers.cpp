@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <vector>
 
 #include "builtins/builtins.h"
 #include "builtins/host_modules.h"
@@ -553,6 +554,15 @@ Value promiseTimer(VM& vm, CallInfo& info, bool immediate) {
 }
 
 }  // namespace
+
+Value scheduleImmediate(VM& vm, Value callback, std::span<const Value> args) {
+  std::vector<Value> argv;
+  argv.reserve(args.size() + 1);
+  argv.push_back(callback);
+  argv.insert(argv.end(), args.begin(), args.end());
+  CallInfo call{Value::undefined(), Value::undefined(), Value::undefined(), uint32_t(argv.size()), argv.data()};
+  return schedule(vm, call, true, false);
+}
 
 Value native_TimersPromisesSetTimeout(VM& vm, CallInfo& info) { return promiseTimer(vm, info, false); }
 Value native_TimersPromisesSetImmediate(VM& vm, CallInfo& info) { return promiseTimer(vm, info, true); }

@@ -22,6 +22,8 @@
 // An entry is a ValueArray: see EntrySlot in timers.cpp.
 #pragma once
 
+#include <span>
+
 #include "engine/vm.h"
 
 namespace kiln {
@@ -46,6 +48,12 @@ Value runEventLoop(VM& vm);
 double timersClock(VM& vm);
 void rebaseTimers(VM& vm, double deltaMs);
 double timersMonotonicMs();
+
+// Queues `callback(...args)` for the check phase, as setImmediate does (the
+// callback and arguments must be rooted by the caller). Returns the
+// Immediate object, or exception. For natives that complete a request
+// asynchronously (fs callbacks and promises).
+Value scheduleImmediate(VM& vm, Value callback, std::span<const Value> args);
 
 // True when a ref'ed timer or immediate is pending.
 bool hasPendingTimers(VM& vm);
