@@ -7,6 +7,7 @@
 // asyncGeneratorStep (called by Interpreter::resumeGenerator), which settles
 // the head request; asyncGeneratorDrain resumes the frame for the next one.
 #include "builtins/builtins.h"
+#include "builtins/string_util.h"
 #include "builtins/promise.h"
 #include "engine/bytecode.h"
 #include "engine/conversions.h"
@@ -18,22 +19,6 @@ namespace kiln {
 namespace {
 
 constexpr uint32_t kHead = 0, kDraining = 1, kFirstRequest = 2;
-
-Value iterResult(VM& vm, Value value, bool done) {
-  Root v(vm.heap(), value);
-  Root o(vm.heap(), KILN_TRY(newObject(vm)));
-  defineValue(vm, o.get(), vm.atom(Atom::value), v.get(), kDefaultAttrs);
-  defineValue(vm, o.get(), vm.atom(Atom::done), Value::boolean(done), kDefaultAttrs);
-  return o.get();
-}
-
-bool isAsyncGenerator(VM& vm, Value g) {
-  if (!g.isObject() || kindOf(vm, g) != CellKind::Generator) return false;
-  Value f = vm.cell<GeneratorCell>(g)->function;
-  if (!f.isObject() || kindOf(vm, f) != CellKind::Function) return false;
-  uint32_t flags = vm.cell<FunctionInfoCell>(vm.cell<FunctionCell>(f)->info)->flags;
-  return (flags & kAsync) && (flags & kGenerator);
-}
 
 ValueArrayCell* queueOf(VM& vm, Value g) {
   Value q = vm.cell<GeneratorCell>(g)->extra;
@@ -91,7 +76,7 @@ Status settleHead(VM& vm, Value g, Value value, bool done, bool reject) {
   dequeue(vm, g, &mode, &v, &promise);
   Root p(vm.heap(), promise);
   if (reject) return rejectPromise(vm, p.get(), value);
-  Value r = iterResult(vm, value, done);
+  Value r = createIterResult(vm, value, done);
   if (r.isException()) return Status::Exception;
   return resolvePromise(vm, p.get(), r);
 }
@@ -155,7 +140,7 @@ Value asyncGeneratorStep(VM& vm, Value g, Value result) {
 
 Value request(VM& vm, CallInfo& info, int mode, const char* method) {
   Root promise(vm.heap(), KILN_TRY(newPromise(vm)));
-  if (!isAsyncGenerator(vm, info.thisValue)) {
+  if (!isAsyncGeneratorObject(vm, info.thisValue)) {
     Root err(vm.heap(), newError(vm, ErrorType::TypeError,
                                  std::string(method) + " method called on incompatible receiver " + describe(vm, info.thisValue)));
     if (rejectPromise(vm, promise.get(), err.get()) == Status::Exception) return Value::exception();
@@ -219,7 +204,7 @@ Value asyncFromSyncCall(VM& vm, CallInfo& info, int mode) {
     if (method.isUndefined()) {
       Status s;
       if (mode == 2) {
-        Value r = KILN_TRY(iterResult(vm, info.arg(0), true));
+        Value r = KILN_TRY(createIterResult(vm, info.arg(0), true));
         s = resolvePromise(vm, promise.get(), r);
       } else {
         s = rejectPromise(vm, promise.get(), info.arg(0));
@@ -263,7 +248,7 @@ Value native_AsyncFromSyncUnwrap(VM& vm, CallInfo& info) {
   auto* f = vm.cell<NativeFunctionCell>(info.callee);
   bool done = f->data0.isTrue();
   Root p(vm.heap(), f->data1);
-  Value r = KILN_TRY(iterResult(vm, info.arg(0), done));
+  Value r = KILN_TRY(createIterResult(vm, info.arg(0), done));
   if (resolvePromise(vm, p.get(), r) == Status::Exception) return Value::exception();
   return Value::undefined();
 }

@@ -3,6 +3,7 @@
 // constructors with their prototypes (§27.7, §27.4). Generator objects hold
 // their suspended frame (engine/interpreter.h resumeGenerator).
 #include "builtins/builtins.h"
+#include "builtins/string_util.h"
 #include "engine/bytecode.h"
 #include "engine/conversions.h"
 #include "engine/interpreter.h"
@@ -14,15 +15,6 @@ void installAsyncIteration(VM& vm);  // builtins/async_generator.cpp
 
 namespace {
 
-// CreateIterResultObject (§7.4.14)
-Value iterResult(VM& vm, Value value, bool done) {
-  Root v(vm.heap(), value);
-  Root o(vm.heap(), KILN_TRY(newObject(vm)));
-  defineValue(vm, o.get(), vm.atom(Atom::value), v.get(), kDefaultAttrs);
-  defineValue(vm, o.get(), vm.atom(Atom::done), Value::boolean(done), kDefaultAttrs);
-  return o.get();
-}
-
 // GeneratorValidate + GeneratorResume / GeneratorResumeAbrupt (§27.5.3).
 Value resume(VM& vm, CallInfo& info, int mode, const char* method) {
   Value g = info.thisValue;
@@ -33,7 +25,7 @@ Value resume(VM& vm, CallInfo& info, int mode, const char* method) {
   Value r = KILN_TRY(vm.interpreter().resumeGenerator(g, info.arg(0), mode));
   bool done = vm.cell<GeneratorCell>(gen.get())->state.asInt() == kCompleted;
   if (!done && vm.cell<GeneratorCell>(gen.get())->state.asInt() == kSuspendedYieldRaw) return r;  // yield*: as is
-  return iterResult(vm, r, done);
+  return createIterResult(vm, r, done);
 }
 
 }  // namespace

@@ -12,7 +12,6 @@
 #include "builtins/builtins.h"
 #include "builtins/inspect.h"
 #include "builtins/iterator.h"
-#include "engine/bytecode.h"
 #include "engine/conversions.h"
 #include "engine/errors.h"
 #include "engine/interpreter.h"
@@ -66,27 +65,6 @@ Value newRecord(VM& vm, std::initializer_list<Value> values) {
   if (!a) return Value::exception();
   std::copy(held, held + n, vm.cell<ValueArrayCell>(a)->data());
   return Value::cell(a);
-}
-
-// Appends v to a growable list (a ValueArray, or undefined for an empty one).
-// Returns the list to store back (a new cell when it had to grow), or exception.
-Value listAppend(VM& vm, Value list, Value v) {
-  if (list.isCell()) {
-    auto* a = arr(vm, list);
-    if (a->length < a->capacity) {
-      a->data()[a->length++] = v;
-      return list;
-    }
-  }
-  Root l(vm.heap(), list), val(vm.heap(), v);
-  uint32_t oldLength = list.isCell() ? arr(vm, list)->length : 0;
-  Ref grown = newValueArray(vm, std::max<uint32_t>(4, oldLength * 2), 0);
-  if (!grown) return Value::exception();
-  auto* g = vm.cell<ValueArrayCell>(grown);
-  if (oldLength) std::memcpy(g->data(), arr(vm, l.get())->data(), oldLength * sizeof(Value));
-  g->data()[oldLength] = val.get();
-  g->length = oldLength + 1;
-  return Value::cell(grown);
 }
 
 Value atomOf(VM& vm, const char* name) { return atomFromUtf8(vm, name); }
@@ -365,13 +343,6 @@ Value promiseResolve(VM& vm, Value c, Value x) {
 
 // ---- jobs (§27.2.2) ---------------------------------------------------------------------
 
-bool isAsyncGenerator(VM& vm, Value generator) {
-  Value fn = vm.cell<GeneratorCell>(generator)->function;
-  if (!fn.isObject() || kindOf(vm, fn) != CellKind::Function) return false;
-  uint32_t flags = vm.cell<FunctionInfoCell>(vm.cell<FunctionCell>(fn)->info)->flags;
-  return (flags & kAsync) && (flags & kGenerator);
-}
-
 // NewPromiseReactionJob's job: the handler's outcome settles the derived capability.
 Value runReactionJob(VM& vm, Value reaction, Value argument, bool rejected) {
   Root r(vm.heap(), reaction), arg(vm.heap(), argument);
@@ -382,7 +353,7 @@ Value runReactionJob(VM& vm, Value reaction, Value argument, bool rejected) {
     // under the program's event loop it can be captured (checkpoint()); an
     // async generator's step still has work in C++.
     uint32_t capturable = vm.capturableDepth;
-    if (vm.drivingEventLoop && vm.nativeDepth == 0 && !isAsyncGenerator(vm, handler)) vm.capturableDepth = 1;
+    if (vm.drivingEventLoop && vm.nativeDepth == 0 && !isAsyncGeneratorObject(vm, handler)) vm.capturableDepth = 1;
     Value res = vm.interpreter().resumeGenerator(handler, arg.get(), rejected ? 1 : 0);
     vm.capturableDepth = capturable;
     return res.isException() ? res : Value::undefined();

@@ -102,26 +102,6 @@ int32_t nextId(VM& vm) {
   return id;
 }
 
-// Appends to a growable list; returns the list to store back, or exception.
-Value listAppend(VM& vm, Value list, Value v) {
-  if (list.isCell()) {
-    auto* a = arr(vm, list);
-    if (a->length < a->capacity) {
-      a->data()[a->length++] = v;
-      return list;
-    }
-  }
-  Root l(vm.heap(), list), val(vm.heap(), v);
-  uint32_t n = list.isCell() ? arr(vm, list)->length : 0;
-  Ref grown = newValueArray(vm, std::max<uint32_t>(8, n * 2), 0);
-  if (!grown) return Value::exception();
-  auto* g = vm.cell<ValueArrayCell>(grown);
-  if (n) std::memcpy(g->data(), arr(vm, l.get())->data(), n * sizeof(Value));
-  g->data()[n] = val.get();
-  g->length = n + 1;
-  return Value::cell(grown);
-}
-
 // (due, sequence) of an entry, the sort key of the timer list.
 bool entryBefore(VM& vm, Value a, Value b) {
   double da = slots(vm, a)[kEntDue].toDouble(), db = slots(vm, b)[kEntDue].toDouble();

@@ -234,7 +234,7 @@ int compileCommand(int argc, char** argv) {
   bool ok = bundle ? image::writeBundle(selfPath(), bytes, output, &error)
                    : image::writeImageFile(contents, output, &error);
   if (!ok) {
-    fprintf(stderr, "kiln compile: cannot write '%s': %s\n", output.c_str(), error.c_str());
+    fprintf(stderr, "kiln compile: %s\n", error.c_str());  // the writers' messages name the file
     return 1;
   }
   if (!quiet) {

@@ -125,6 +125,22 @@ int64_t unwrapBoundOnStack(VM& vm, Value* S, uint32_t base, uint32_t argc, bool 
   return int64_t(argc) + n;
 }
 
+namespace {
+
+// Native code entering JS (or another native): for the extent of the call,
+// the native running now is the "caller native" that checkpoint() names.
+struct NativeBoundary {
+  VM& vm;
+  uint32_t running, caller;
+  explicit NativeBoundary(VM& v) : vm(v), running(v.runningNative), caller(v.callerNative) { v.callerNative = running; }
+  ~NativeBoundary() {
+    vm.runningNative = running;
+    vm.callerNative = caller;
+  }
+};
+
+}  // namespace
+
 std::string describeCallee(VM& vm, Value v) {
   if (v.isString()) return "\"" + toUtf8(vm, v) + "\"";
   return describe(vm, v);
@@ -171,6 +187,7 @@ bool Interpreter::pushEvalFrame(uint32_t base, Value evalInfo, Ref env, Value ne
 
 Value Interpreter::call(Value fn, Value thisValue, std::span<const Value> args) {
   if (vm_.nativeDepth >= VM::kMaxNativeDepth) return vm_.throwRangeError("Maximum call stack size exceeded");
+  NativeBoundary boundary(vm_);
   ValueArrayCell* st = vm_.cell<ValueArrayCell>(vm_.roots().stack);
   uint32_t base = st->length;
   uint32_t argc = uint32_t(args.size());
@@ -222,11 +239,8 @@ Value Interpreter::call(Value fn, Value thisValue, std::span<const Value> args) 
       }
       CallInfo info{S[base + 1], callee, Value::undefined(), argc, S + base + 2};
       NativeFn native = vm_.natives().entries[nf->native].fn;
-      uint32_t outer = vm_.runningNative;
-      vm_.callerNative = outer;
       vm_.runningNative = nf->native;
       result = native ? native(vm_, info) : vm_.throwTypeError(std::string(vm_.natives().entries[nf->native].name) + " is not implemented");
-      vm_.runningNative = outer;
       break;
     }
     if (kind == CellKind::BoundFunction) {
@@ -255,6 +269,7 @@ Value Interpreter::call(Value fn, Value thisValue, std::span<const Value> args) 
 
 Value Interpreter::construct(Value fn, std::span<const Value> args, Value newTarget) {
   if (vm_.nativeDepth >= VM::kMaxNativeDepth) return vm_.throwRangeError("Maximum call stack size exceeded");
+  NativeBoundary boundary(vm_);
   ValueArrayCell* st = vm_.cell<ValueArrayCell>(vm_.roots().stack);
   uint32_t base = st->length;
   uint32_t argc = uint32_t(args.size());
@@ -469,6 +484,7 @@ Value Interpreter::resumeGenerator(Value genV, Value value, int mode) {
     return mode == 2 ? value : Value::undefined();
   }
   if (vm_.nativeDepth >= VM::kMaxNativeDepth) return vm_.throwRangeError("Maximum call stack size exceeded");
+  NativeBoundary boundary(vm_);
   ValueArrayCell* st = vm_.cell<ValueArrayCell>(vm_.roots().stack);
   Value* S = st->data();
   auto* saved = vm_.cell<ValueArrayCell>(g->frame);
@@ -533,13 +549,16 @@ Value Interpreter::resumeGenerator(Value genV, Value value, int mode) {
     gc->frame = Value::undefined();
   }
   // An async generator settles its pending request after every step.
-  auto* gcell = vm_.cell<GeneratorCell>(genV);
-  if (gcell->function.isObject() && kindOf(vm_, gcell->function) == CellKind::Function) {
-    uint32_t flags = vm_.cell<FunctionInfoCell>(vm_.cell<FunctionCell>(gcell->function)->info)->flags;
-    if ((flags & kAsync) && (flags & kGenerator) && vm_.asyncGeneratorStep)
-      return vm_.asyncGeneratorStep(vm_, genV, result);
-  }
+  if (vm_.asyncGeneratorStep && isAsyncGeneratorObject(vm_, genV)) return vm_.asyncGeneratorStep(vm_, genV, result);
   return result;
+}
+
+bool isAsyncGeneratorObject(VM& vm, Value g) {
+  if (!g.isObject() || kindOf(vm, g) != CellKind::Generator) return false;
+  Value f = vm.cell<GeneratorCell>(g)->function;
+  if (!f.isObject() || kindOf(vm, f) != CellKind::Function) return false;
+  uint32_t flags = vm.cell<FunctionInfoCell>(vm.cell<FunctionCell>(f)->info)->flags;
+  return (flags & kAsync) && (flags & kGenerator);
 }
 
 // Saves the frame [base, sp) of the running generator, to be resumed at pcOff.

@@ -38,6 +38,10 @@ enum GeneratorState : int32_t {
   kAwaiting = 5,  // an async function suspended at Await
 };
 
+// True for the generator object of an async generator function (whose
+// every resumption ends in asyncGeneratorStep, work left in C++).
+bool isAsyncGeneratorObject(VM& vm, Value generator);
+
 namespace frame {
 enum : uint32_t {
   kCallerFp = 0, kCallerPc, kArgc, kEnv, kNewTarget, kFlags, kBase, kInfo, kGenerator, kHeaderSize,

@@ -1560,11 +1560,8 @@ do_call:
         }
         CallInfo info{S[base + 1], callee, Value::undefined(), argc, S + base + 2};
         NativeFn fn = vm.natives().entries[nf->native].fn;
-        uint32_t outer = vm.runningNative;
-        vm.callerNative = outer;
-        vm.runningNative = nf->native;
+        vm.runningNative = nf->native;  // for checkpoint()'s errors; boundaries restore it
         Value r = fn ? fn(vm, info) : vm.throwTypeError(std::string(vm.natives().entries[nf->native].name) + " is not implemented");
-        vm.runningNative = outer;
         if (r.isException()) goto throw_pending;
         sp = S + base;
         *sp++ = r;

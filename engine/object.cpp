@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <vector>
 
 #include "engine/conversions.h"
@@ -23,6 +24,25 @@ Ref newValueArray(VM& vm, uint32_t capacity, uint32_t length) {
   Value* d = a->data();
   for (uint32_t i = 0; i < capacity; i++) d[i] = Value::undefined();
   return r;
+}
+
+Value listAppend(VM& vm, Value list, Value v) {
+  if (list.isCell()) {
+    auto* a = vm.cell<ValueArrayCell>(list);
+    if (a->length < a->capacity) {
+      a->data()[a->length++] = v;
+      return list;
+    }
+  }
+  Root l(vm.heap(), list), val(vm.heap(), v);
+  uint32_t n = list.isCell() ? vm.cell<ValueArrayCell>(list)->length : 0;
+  Ref grown = newValueArray(vm, std::max<uint32_t>(8, n * 2), 0);
+  if (!grown) return Value::exception();
+  auto* g = vm.cell<ValueArrayCell>(grown);
+  if (n) std::memcpy(g->data(), vm.cell<ValueArrayCell>(l.get())->data(), n * sizeof(Value));
+  g->data()[n] = val.get();
+  g->length = n + 1;
+  return Value::cell(grown);
 }
 
 Ref newByteArray(VM& vm, uint32_t length) {

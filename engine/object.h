@@ -67,6 +67,10 @@ Value newArray(VM& vm, uint32_t length = 0);
 Value newArrayFrom(VM& vm, std::span<const Value> values);
 // A ValueArray cell (internal), all slots undefined, length 0 or `length`.
 Ref newValueArray(VM& vm, uint32_t capacity, uint32_t length = 0);
+// Appends v to a growable list: a ValueArray (used up to its length), or
+// undefined for an empty one. Returns the list to store back (a new cell when
+// it had to grow), or exception.
+Value listAppend(VM& vm, Value list, Value v);
 Ref newByteArray(VM& vm, uint32_t length);
 
 // ---- keys ----------------------------------------------------------------------

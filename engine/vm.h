@@ -187,8 +187,10 @@ class VM {
   // async function from `await` then raises capturableDepth for its frame
   // (nothing remains to do in C++ after it), so checkpoint() works there too.
   bool drivingEventLoop = false;
-  // The native running now, and the one that was running when it was called
-  // (so a native can name the native frame it was called under). UINT32_MAX: none.
+  // The native last entered from the run loop, and the native that was
+  // running when native code last called back into JS (set for the extent of
+  // Interpreter::call/construct/resumeGenerator): checkpoint() names it as
+  // the frame it cannot capture. UINT32_MAX: none.
   uint32_t runningNative = UINT32_MAX, callerNative = UINT32_MAX;
   // checkpoint() of kiln:snapshot, provided by the host that can write images
   // (snapshot/checkpoint.h). `call` is the checkpoint call itself.

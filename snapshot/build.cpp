@@ -201,8 +201,12 @@ Attempt runEntry(const std::string& file, const BuildOptions& options, int32_t s
 }  // namespace
 
 int buildImage(const BuildOptions& options, image::ImageContents* out, std::string* report) {
+  std::error_code ec;
+  if (!options.assetsDir.empty() && !std::filesystem::is_directory(options.assetsDir, ec)) {
+    fprintf(stderr, "kiln compile: --embed-assets: '%s' is not a folder\n", options.assetsDir.c_str());
+    return 2;
+  }
   for (const std::string& file : options.entries) {
-    std::error_code ec;
     if (!std::filesystem::is_regular_file(file, ec)) {
       fprintf(stderr, "kiln: cannot open '%s': %s\n", file.c_str(),
               std::filesystem::exists(file, ec) ? "not a regular file" : "no such file");
@@ -240,11 +244,6 @@ int buildImage(const BuildOptions& options, image::ImageContents* out, std::stri
     }
   }
   if (!options.assetsDir.empty()) {
-    std::error_code ec;
-    if (!std::filesystem::is_directory(options.assetsDir, ec)) {
-      fprintf(stderr, "kiln compile: --embed-assets: '%s' is not a folder\n", options.assetsDir.c_str());
-      return 2;
-    }
     std::vector<std::string> names;
     for (auto it = std::filesystem::recursive_directory_iterator(options.assetsDir, ec);
          !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {

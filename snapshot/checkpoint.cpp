@@ -44,7 +44,7 @@ Value writeCheckpoint(VM& vm, std::string_view path, const CallInfo& call) {
   contents.entries.push_back(std::move(entry));
   std::string error;
   if (!image::writeImageFile(contents, std::string(path), &error))
-    return vm.throwError(ErrorType::Error, "checkpoint(): cannot write '" + std::string(path) + "': " + error);
+    return vm.throwError(ErrorType::Error, "checkpoint(): " + error);
   return Value::boolean(false);
 }
 

@@ -15,5 +15,6 @@ attempt("forEach:", () => [1].forEach(() => checkpoint("never.kiln")));
 attempt("sort:", () => [2, 1].sort(() => (checkpoint("never.kiln"), 0)));
 attempt("empty path:", () => checkpoint(""));
 attempt("no path:", () => (checkpoint as any)());
+attempt("unwritable:", () => checkpoint("/nonexistent-dir/never.kiln"));
 setTimeout(() => attempt("timer:", () => checkpoint("never.kiln")), 1);
 Promise.resolve().then(() => attempt("then:", () => checkpoint("never.kiln")));
