@@ -17,9 +17,9 @@ enum class NativeId : uint32_t {
   Count
 };
 
-// Weak while areas are being written: a missing native is a null entry, which
-// the natives-table unit test reports (and calling it throws).
-#define KILN_NATIVE(id, name, arity, effect) Value native_##id(VM& vm, CallInfo& info) __attribute__((weak));
+// Strong references: a native missing from the builtins is a link error, and
+// a static library (libkiln.a) links every native the table names.
+#define KILN_NATIVE(id, name, arity, effect) Value native_##id(VM& vm, CallInfo& info);
 #include "builtins/natives.def"
 #undef KILN_NATIVE
 
@@ -36,7 +36,7 @@ void attachBuiltinHooks(VM& vm);
 void attachPromiseHooks(VM& vm);
 void attachAsyncIterationHooks(VM& vm);
 
-#define KILN_BUILTIN_AREA(name) void install##name(VM& vm, Value global) __attribute__((weak));
+#define KILN_BUILTIN_AREA(name) void install##name(VM& vm, Value global);
 #include "builtins/install.def"
 #undef KILN_BUILTIN_AREA
 

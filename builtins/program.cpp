@@ -71,7 +71,7 @@ bool recordPausedCall(VM& vm, const PausedCall& call) {
   return true;
 }
 
-Value runProgram(VM& vm, int32_t stopBeforeModule) {
+Value runProgram(VM& vm, int32_t stopBeforeModule, bool eventLoop) {
   // A call paused at build time: make it, and finish that module's body.
   if (fields(vm)[kPaused].isCell()) {
     Value* d = vm.cell<ValueArrayCell>(fields(vm)[kPaused])->data();
@@ -114,7 +114,7 @@ Value runProgram(VM& vm, int32_t stopBeforeModule) {
     }
     fields(vm)[kNext] = Value::int32(int32_t(i + 1));
   }
-  if (vm.buildMode) return Value::undefined();
+  if (vm.buildMode || !eventLoop) return Value::undefined();
   vm.drivingEventLoop = true;
   Value r = runEventLoop(vm);  // microtasks, timers, immediates
   vm.drivingEventLoop = false;
@@ -137,6 +137,7 @@ Value programModule(VM& vm, uint32_t index) {
 bool programInModules(VM& vm) {
   return vm.roots().program.isCell() && programNextModule(vm) < programModuleCount(vm);
 }
+Value programEntry(VM& vm) { return vm.roots().program.isCell() ? fields(vm)[kEntry] : Value::undefined(); }
 bool programPaused(VM& vm) { return vm.roots().program.isCell() && fields(vm)[kPaused].isCell(); }
 
 }  // namespace kiln

@@ -27,8 +27,10 @@ Value startProgram(VM& vm, Value entry);
 // process.exit, out of memory, or — at build time — a pause (vm.pauseState
 // says which kind). With stopBeforeModule >= 0, returns undefined before
 // evaluating the module of that index (the build's module-granularity
-// fallback; 0 also leaves linking to run time).
-Value runProgram(VM& vm, int32_t stopBeforeModule = -1);
+// fallback; 0 also leaves linking to run time). Without eventLoop, returns
+// once the modules are evaluated (the embedding API then calls an export
+// and runs the loop itself).
+Value runProgram(VM& vm, int32_t stopBeforeModule = -1, bool eventLoop = true);
 
 // After a build-time pause: stores vm.pausedCall in the program record and
 // puts the stack back as the paused frames left it (runTopLevel's unwinding
@@ -46,6 +48,8 @@ uint32_t programModuleCount(VM& vm);
 uint32_t programNextModule(VM& vm);
 Value programModule(VM& vm, uint32_t index);
 bool programPaused(VM& vm);
+// The entry module (undefined when there is no program).
+Value programEntry(VM& vm);
 // True while module bodies are being evaluated (not yet the event loop).
 bool programInModules(VM& vm);
 

@@ -99,10 +99,8 @@ Value createRealm(VM& vm) {
 
   Root g(vm.heap(), global);
 #define KILN_BUILTIN_AREA(name)                     \
-  if (install##name) {                              \
-    install##name(vm, g.get());                     \
-    if (vm.hasException()) return Value::exception(); \
-  }
+  install##name(vm, g.get());                       \
+  if (vm.hasException()) return Value::exception();
 #include "builtins/install.def"
 #undef KILN_BUILTIN_AREA
 

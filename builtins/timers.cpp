@@ -374,6 +374,48 @@ Value runEventLoop(VM& vm) {
   return Value::undefined();
 }
 
+namespace {
+
+// The embedding's deadline, when the loop would sleep past it.
+bool deadlinePassed(VM& vm) {
+  if (vm.deadlineNs == 0 || monotonicMs() * 1e6 < double(vm.deadlineNs)) return false;
+  vm.throwRangeError("Execution timed out");
+  vm.timedOut = true;
+  return true;
+}
+
+bool settled(VM& vm, Value promise) {
+  return !isPromise(vm, promise) ||
+         vm.cell<InternalObjectCell>(promise)->internal[kPromiseState].asInt() != kPromisePending;
+}
+
+}  // namespace
+
+Value runEventLoopUntilSettled(VM& vm, Value promise) {
+  Root p(vm.heap(), promise);
+  Step s = afterTask(vm);
+  if (s == Step::Exception) return Value::exception();
+  while (!settled(vm, p.get()) && s == Step::Continue && hasPendingTimers(vm)) {
+    double now = monotonicMs();
+    slots(vm, vm.roots().timers)[kTimersLoopNow] = Value::number(now);
+    s = runTimersPhase(vm, now);
+    if (s != Step::Continue || settled(vm, p.get())) break;
+    if (!hasPendingImmediates(vm, false)) {
+      if (!hasPendingTimers(vm)) break;
+      Value list = timersSlot(vm, kTimersList);
+      if (list.isCell() && arr(vm, list)->length > 0) {
+        double wait = slots(vm, arr(vm, list)->data()[0])[kEntDue].toDouble() - monotonicMs();
+        if (vm.deadlineNs != 0) wait = std::min(wait, double(vm.deadlineNs) / 1e6 - monotonicMs() + 0.01);
+        sleepMs(wait);
+      }
+      if (deadlinePassed(vm)) return Value::exception();
+    }
+    s = runCheckPhase(vm);
+  }
+  if (s == Step::Exception) return Value::exception();
+  return Value::undefined();
+}
+
 double timersClock(VM& vm) {
   Value t = vm.roots().timers;
   if (!t.isCell() || !slots(vm, t)[kTimersLoopNow].isNumber()) return std::nan("");

@@ -40,6 +40,13 @@ namespace kiln {
 // --unhandled-rejections=throw ends the process there).
 Value runEventLoop(VM& vm);
 
+// The embedding API's loop (loader/embed.cpp): runs microtasks, timers and
+// immediates as runEventLoop does, but only until `promise` is settled (or
+// the loop has nothing left to do, or a rejection went unhandled: the caller
+// checks which), and never sleeps past vm.deadlineNs (then it throws the
+// timeout, as the interpreter does). Returns exception as runEventLoop does.
+Value runEventLoopUntilSettled(VM& vm, Value promise);
+
 // Images: timer due times are loop milliseconds of CLOCK_MONOTONIC, which
 // means nothing in another process. The image writer makes them relative
 // (rebaseTimers(vm, -timersClock(vm)) before writing, then back), and the

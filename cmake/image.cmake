@@ -41,7 +41,10 @@ add_custom_command(
   COMMENT "Compiling the image manifest schema"
   VERBATIM)
 
-add_library(kiln_image STATIC
+# The objects once, for two libraries: kiln_image (static, with static
+# Cap'n Proto, kj and zstd where they exist) and libkiln.so (cmake/embed.cmake,
+# which links the shared ones: Debian's static archives are not PIC).
+add_library(kiln_image_objects OBJECT
   ${CMAKE_SOURCE_DIR}/snapshot/image_checksum.cpp
   ${CMAKE_SOURCE_DIR}/snapshot/image_writer.cpp
   ${CMAKE_SOURCE_DIR}/snapshot/bundle_writer.cpp
@@ -49,8 +52,11 @@ add_library(kiln_image STATIC
   ${CMAKE_SOURCE_DIR}/loader/image_reader.cpp
   ${KILN_IMAGE_GEN})
 # The build dir holds snapshot/image.capnp.h (tests craft manifests with it).
+target_include_directories(kiln_image_objects PUBLIC ${CMAKE_SOURCE_DIR} ${CMAKE_BINARY_DIR})
+target_link_libraries(kiln_image_objects PUBLIC fmt::fmt-header-only PRIVATE Boost::headers)
+add_library(kiln_image STATIC $<TARGET_OBJECTS:kiln_image_objects>)
 target_include_directories(kiln_image PUBLIC ${CMAKE_SOURCE_DIR} ${CMAKE_BINARY_DIR})
-target_link_libraries(kiln_image PUBLIC fmt::fmt-header-only PRIVATE Boost::headers ${KILN_IMAGE_DEPS})
+target_link_libraries(kiln_image PUBLIC fmt::fmt-header-only PRIVATE ${KILN_IMAGE_DEPS})
 # The generated code is not ours to warn about.
 set_source_files_properties(${CMAKE_BINARY_DIR}/snapshot/image.capnp.c++ PROPERTIES COMPILE_OPTIONS "-w")
 
@@ -59,7 +65,7 @@ set_source_files_properties(${CMAKE_BINARY_DIR}/snapshot/image.capnp.c++ PROPERT
 option(KILN_FUZZ "Build fuzz targets with libFuzzer (needs clang)" OFF)
 if(KILN_FUZZ AND CMAKE_CXX_COMPILER_ID MATCHES "Clang")
   # Coverage and AddressSanitizer for the reader itself, not only the target.
-  target_compile_options(kiln_image PRIVATE -fsanitize=fuzzer-no-link,address,undefined)
+  target_compile_options(kiln_image_objects PRIVATE -fsanitize=fuzzer-no-link,address,undefined)
 endif()
 if(EXISTS ${CMAKE_SOURCE_DIR}/tests/fuzz/CMakeLists.txt)
   enable_testing()

@@ -335,6 +335,34 @@ uint8_t* Heap::adoptImageRegion(size_t bytes) {
 
 size_t Heap::imageBytes() const { return impl_->imageBytes; }
 
+void Heap::rewindToImage(Ref keep) {
+  Impl& im = *impl_;
+  assert(im.imageAdopted && !im.inGc && stackRoots_.empty() && stackRefRoots_.empty());
+  for (SizeClass& sc : im.classes) {
+    sc.curPage = 0;
+    sc.freeHead = sc.bumpCur = sc.bumpEnd = 0;
+    sc.sweepQueue.clear();
+    sc.sweepPos = 0;
+    sc.available.clear();
+  }
+  const uint32_t keepPage = keep ? uint32_t(keep >> kPageShift) : 0;
+  assert(!keep || (keepPage < im.frontier && im.pages[keepPage].kind == PageKind::LargeStart));
+  for (uint32_t p = im.firstPage; p < im.frontier;) {
+    PageInfo& pi = im.pages[p];
+    uint32_t n = pi.kind == PageKind::LargeStart ? pi.run : 1;
+    if ((pi.kind == PageKind::Small || pi.kind == PageKind::LargeStart) && p != keepPage) {
+      if (stress_) std::memset(base_ + pageStart(p), kPoison, pageStart(n));
+      im.releasePages(p, n, false);
+    }
+    p += n;
+  }
+  im.bytesSinceGc = 0;
+  im.gcTrigger = kMinGcTrigger;
+  im.liveBytes = 0;
+  // The image cells are all live again, whatever the last collection found.
+  im.imageMarksValid = false;
+}
+
 // Builds the cell-start index of the image region on first use (the loader
 // fills the region after adoptImageRegion returns). O(image cells), once.
 void Heap::Impl::indexImage() const {

@@ -103,6 +103,14 @@ class Heap {
   static constexpr Ref kImageBase = 64 * 1024;
   uint8_t* adoptImageRegion(size_t bytes);
   size_t imageBytes() const;
+  // Back to the image (the embedding API's reset): every cell allocated
+  // since adoptImageRegion is dropped except the large cell `keep` (0: none;
+  // the VM keeps its stack cell, whose 2 MiB it would otherwise clear
+  // again), and the allocator starts over. The caller has put the image
+  // region's bytes back as the loader wrote them. The dropped pages stay
+  // committed for reuse up to the usual budget of dirty free memory; the
+  // rest goes back to the kernel. No C++ root may be live.
+  void rewindToImage(Ref keep);
 
   uint8_t* base() const { return base_; }
   template <class T = CellHeader> T* ptr(Ref r) const { return reinterpret_cast<T*>(base_ + r); }

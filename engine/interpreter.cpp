@@ -35,21 +35,39 @@ inline Value* icEntry(VM& vm, FunctionInfoCell* fi, uint32_t ic) {
 }  // namespace
 
 Interpreter::Interpreter(VM& vm) : vm_(vm) {
-  // A VM from an image brings its stack as a compact copy (only the used
-  // part is written): continue on a full-size one.
-  Value old = vm.roots().stack;
   Ref stack = vm.allocate(CellKind::ValueArray, sizeof(ValueArrayCell) + kStackCapacity * sizeof(Value));
+  if (!stack) return;  // out of memory: the VM's creator reports it
   auto* s = vm.cell<ValueArrayCell>(stack);
   s->flags = kTraceUsedOnly;
   s->capacity = kStackCapacity;
   s->length = 0;
-  if (old.isCell()) {
-    auto* o = vm.cell<ValueArrayCell>(old);
+  stackCell_ = stack;
+  adoptRootsStack();
+}
+
+// A VM from an image brings its stack as a compact copy (only the used part
+// is written): continue on the full-size one.
+void Interpreter::adoptRootsStack() {
+  Value old = vm_.roots().stack;
+  auto* s = vm_.cell<ValueArrayCell>(stackCell_);
+  s->length = 0;
+  if (old.isCell() && old.ref() != stackCell_) {
+    auto* o = vm_.cell<ValueArrayCell>(old);
     uint32_t n = std::min(o->length, kStackCapacity);
     std::memcpy(s->data(), o->data(), n * sizeof(Value));
     s->length = n;
   }
-  vm.roots().stack = Value::cell(stack);
+  vm_.roots().stack = Value::cell(stackCell_);
+}
+
+void Interpreter::reset() {
+  resumePc_ = UINT32_MAX;
+  resumeThrow_ = false;
+  restartablePc_ = UINT32_MAX;
+  restartLength_ = 0;
+  fp_ = UINT32_MAX;
+  savedPc_ = 0;
+  adoptRootsStack();
 }
 
 void Interpreter::forEachFrame(const std::function<void(Value info, uint32_t pc, Value callee, Value thisValue)>& f) {
@@ -75,6 +93,9 @@ bool Interpreter::pushFrame(Value callee, uint32_t base, uint32_t argc, Value ne
   auto* fi = vm_.cell<FunctionInfoCell>(fn->info);
   uint32_t nargs = std::max(argc, fi->paramSlots);
   uint32_t fp = base + 2 + nargs;
+  // Calls count toward the deadline as jumps do: recursion without loops
+  // (a function that calls itself from its catch block) must time out too.
+  if (vm_.deadlineNs != 0 && (++vm_.ticks & 0xFFFF) == 0) vm_.interruptRequested = true;
   if (size_t(fp) + frame::kHeaderSize + fi->localCount + fi->maxStack + 16 > st->capacity) {
     vm_.throwRangeError("Maximum call stack size exceeded");
     return false;

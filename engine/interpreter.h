@@ -88,7 +88,15 @@ class Interpreter {
   uint32_t currentPc() const { return savedPc_; }
   uint32_t currentFp() const { return fp_; }
 
+  // Back to the state of a new interpreter over the roots record (the
+  // embedding API's reset, after the roots were put back): the roots' stack,
+  // an image's compact copy, is copied into this interpreter's own stack
+  // cell, which the heap kept (Heap::rewindToImage).
+  void reset();
+  Ref stackCell() const { return stackCell_; }
+
  private:
+  void adoptRootsStack();
   Value run(uint32_t entryFp);
   bool pushFrame(Value callee, uint32_t base, uint32_t argc, Value newTarget, int32_t flags);
   // A direct-eval frame: [callee, this] of the calling frame already at base.
@@ -104,6 +112,7 @@ class Interpreter {
   uint32_t restartLength_ = 0;
   uint32_t fp_ = UINT32_MAX;  // innermost frame header index (UINT32_MAX: none)
   uint32_t savedPc_ = 0;
+  Ref stackCell_ = 0;  // the full-size stack (roots.stack once adopted)
   friend struct InterpreterAccess;
 };
 

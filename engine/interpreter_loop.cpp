@@ -1565,6 +1565,8 @@ do_call:
         if (r.isException()) goto throw_pending;
         sp = S + base;
         *sp++ = r;
+        // Calls the native made (a forEach callback...) may have hit the deadline.
+        if (vm.interruptRequested) goto interrupted;
         DISPATCH();
       }
       if (kind == CellKind::BoundFunction) {
@@ -1801,6 +1803,7 @@ interrupted:
   }
   if (vm.deadlineNs != 0 && interruptExpired(vm)) {
     vm.throwError(ErrorType::RangeError, "Execution timed out");
+    vm.timedOut = true;
     goto throw_pending;
   }
   DISPATCH();

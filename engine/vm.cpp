@@ -42,7 +42,41 @@ std::unique_ptr<VM> VM::fromImage(const NativeTable& natives, size_t heapLimit, 
   size_t i = 0;
   vm->roots_.forEach([&](Value& v) { v = Value::fromBits(source.roots[i++]); });
   vm->interpreter_ = new Interpreter(*vm);
+  if (!vm->interpreter_->stackCell()) {
+    *error = "the heap limit leaves no room for the interpreter's stack";
+    return nullptr;
+  }
   return vm;
+}
+
+bool VM::resetToImage(const std::function<bool(uint8_t* dest)>& refill, const uint64_t* roots, size_t heapLimit) {
+  if (!refill(heap_.base() + Heap::kImageBase)) return false;
+  heap_.rewindToImage(interpreter_->stackCell());
+  heap_.setLimit(heapLimit);
+  size_t i = 0;
+  roots_.forEach([&](Value& v) { v = Value::fromBits(roots[i++]); });
+  interpreter_->reset();
+  clearRunState();
+  return true;
+}
+
+void VM::clearRunState() {
+  outOfMemory = false;
+  oomHeadroomUsed = false;
+  nativeDepth = 0;
+  exitRequested = false;
+  exitCode = 0;
+  pauseState = PauseState::None;
+  pauseNative = 0;
+  pausedCall = PausedCall{};
+  capturableDepth = 0;
+  drivingEventLoop = false;
+  runningNative = callerNative = UINT32_MAX;
+  deadlineNs = 0;
+  ticks = 0;
+  tickBudget = 0;
+  interruptRequested = false;
+  timedOut = false;
 }
 
 void VM::initCommon() {
@@ -73,6 +107,15 @@ VM::~VM() { delete interpreter_; }
 Ref VM::allocate(CellKind kind, size_t bytes) {
   Ref r = heap_.allocate(kind, bytes);
   if (!r) {
+    if (oomHeadroomBytes != 0 && !oomHeadroomUsed) {
+      // Room for the error and for whatever the program does to recover.
+      oomHeadroomUsed = true;
+      size_t limit = heap_.limit();
+      heap_.setLimit(limit + oomHeadroomBytes);
+      std::string size = limit % (1 << 20) == 0 ? std::to_string(limit >> 20) + " MiB" : std::to_string(limit) + " bytes";
+      throwError(ErrorType::RangeError, "Out of memory: the heap limit of " + size + " is reached");
+      if (!outOfMemory) return 0;
+    }
     // Out of memory: the error object itself must not need the heap.
     roots_.exception = atom(Atom::empty);
     outOfMemory = true;

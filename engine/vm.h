@@ -113,6 +113,12 @@ class VM {
   // the bytes do not fit or cannot be written.
   static std::unique_ptr<VM> fromImage(const NativeTable& natives, size_t heapLimit, const HeapImageSource& source,
                                        std::string* error);
+  // Back to the state fromImage left (the embedding API's reset): `refill`
+  // puts the image region's bytes back, everything allocated since is
+  // dropped, the roots come from `roots`, the run state below is cleared and
+  // the heap limit is `heapLimit` again. The host hooks stay. Must be called
+  // with no JS or native frame running. False when refill fails.
+  bool resetToImage(const std::function<bool(uint8_t* dest)>& refill, const uint64_t* roots, size_t heapLimit);
   ~VM();
   VM(const VM&) = delete;
   VM& operator=(const VM&) = delete;
@@ -146,6 +152,12 @@ class VM {
   // Set when an allocation failed; the pending exception is then turned into
   // a RangeError by whoever can still allocate (or reported as out-of-memory).
   bool outOfMemory = false;
+  // When not 0: the first allocation that fails raises the heap limit by
+  // this much and throws a catchable RangeError, so that the program can
+  // recover (the embedding API sets it); only a failure past that headroom
+  // is the uncatchable out-of-memory above.
+  size_t oomHeadroomBytes = 0;
+  bool oomHeadroomUsed = false;
 
   // Native re-entrancy depth (native code calling back into JS).
   uint32_t nativeDepth = 0;
@@ -201,7 +213,7 @@ class VM {
   std::function<bool(std::string_view name, std::string* bytes)> readAsset;
   std::function<std::vector<std::string>()> assetNames;
   // Pending exceptions that JS cannot catch.
-  bool uncatchable() const { return outOfMemory || exitRequested || pauseState != PauseState::None; }
+  bool uncatchable() const { return outOfMemory || exitRequested || timedOut || pauseState != PauseState::None; }
 
   // Interrupts: checked at loop back-edges and calls.
   uint64_t deadlineNs = 0;  // CLOCK_MONOTONIC; 0: none
@@ -211,11 +223,16 @@ class VM {
   // reproducible. 0: none.
   uint64_t tickBudget = 0;
   bool interruptRequested = false;
+  // The deadline passed: a RangeError ("Execution timed out") is pending and
+  // unwinds everything, as out-of-memory does (a `catch` cannot keep a
+  // runaway program alive).
+  bool timedOut = false;
 
  private:
   struct FromImage {};
   VM(const NativeTable& natives, size_t heapLimit, FromImage);
   void initCommon();
+  void clearRunState();
 
   Heap heap_;
   RootsRecord roots_;

@@ -20,6 +20,32 @@ double nowUs() {
   return double(ts.tv_sec) * 1e6 + double(ts.tv_nsec) / 1e3;
 }
 
+// The patch list, the builtins' hooks, and (in tests) the heap verifier.
+bool patchLoadedEntry(VM& vm, const image::ImageFile& image, size_t entry, image::LoadFailure* failure) {
+  for (const image::PatchEntry& p : image.patches(entry)) {
+    switch (p.kind) {
+      case kPatchTimersRelative:
+        rebaseTimers(vm, timersMonotonicMs());
+        break;
+      default:
+        failure->error = image::ImageError::BadManifest;
+        failure->message = "bad manifest: unknown patch kind " + std::to_string(p.kind);
+        return false;
+    }
+  }
+  attachBuiltinHooks(vm);
+  // Tests walk the whole heap after every load.
+  if (const char* v = getenv("KILN_VERIFY_IMAGE"); v && *v && *v != '0') {
+    std::string problem = vm.heap().verify();
+    if (!problem.empty()) {
+      failure->error = image::ImageError::BadHeap;
+      failure->message = "bad heap: " + problem;
+      return false;
+    }
+  }
+  return true;
+}
+
 }  // namespace
 
 image::Expectations currentExpectations() {
@@ -66,30 +92,24 @@ std::unique_ptr<VM> loadImageEntry(const image::ImageFile& image, size_t entry, 
     return nullptr;
   }
   double t1 = nowUs();
-  for (const image::PatchEntry& p : image.patches(entry)) {
-    switch (p.kind) {
-      case kPatchTimersRelative:
-        rebaseTimers(*vm, timersMonotonicMs());
-        break;
-      default:
-        failure->error = image::ImageError::BadManifest;
-        failure->message = "bad manifest: unknown patch kind " + std::to_string(p.kind);
-        return nullptr;
-    }
-  }
-  attachBuiltinHooks(*vm);
-  // Tests walk the whole heap after every load.
-  if (const char* v = getenv("KILN_VERIFY_IMAGE"); v && *v && *v != '0') {
-    std::string problem = vm->heap().verify();
-    if (!problem.empty()) {
-      failure->error = image::ImageError::BadHeap;
-      failure->message = "bad heap: " + problem;
-      return nullptr;
-    }
-  }
+  if (!patchLoadedEntry(*vm, image, entry, failure)) return nullptr;
   if (profile) profile->phases.push_back({"heap in place + roots", t1 - t0});
   if (profile) profile->phases.push_back({"patch + hooks", nowUs() - t1});
   return vm;
+}
+
+}  // namespace kiln
+
+namespace kiln {
+
+bool resetImageEntry(VM& vm, const image::ImageFile& image, size_t entry,
+                     const std::function<bool(uint8_t* dest)>& refill, size_t heapLimit, image::LoadFailure* failure) {
+  if (!vm.resetToImage(refill, image.roots(entry).data(), heapLimit)) {
+    failure->error = image::ImageError::BadHeap;
+    failure->message = "bad heap: the image's heap could not be put back";
+    return false;
+  }
+  return patchLoadedEntry(vm, image, entry, failure);
 }
 
 }  // namespace kiln

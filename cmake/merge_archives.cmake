@@ -1,0 +1,15 @@
+# Merges static archives into one (ar's MRI script): cmake -DOUT=lib.a
+# -DAR=ar -DPARTS="a.a|b.a|..." -P merge_archives.cmake
+string(REPLACE "|" ";" parts "${PARTS}")
+set(script "create ${OUT}.tmp\n")
+foreach(part ${parts})
+  string(APPEND script "addlib ${part}\n")
+endforeach()
+string(APPEND script "save\nend\n")
+file(WRITE ${OUT}.mri "${script}")
+file(REMOVE ${OUT}.tmp)
+execute_process(COMMAND ${AR} -M INPUT_FILE ${OUT}.mri RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "ar -M failed (${rc}) merging ${OUT}")
+endif()
+file(RENAME ${OUT}.tmp ${OUT})
