@@ -1,15 +1,19 @@
 // How the embedding API's kiln_reset puts an image's heap region back as the
-// image has it, without reading the file again. Two ways, chosen by
-// KILN_RESET (bench/embed.sh measures both):
+// image has it, without reading the file again. The region is a private
+// (copy-on-write) mapping of the image file itself for a raw heap, else of a
+// memfd holding the decompressed heap; untouched pages stay shared by every
+// runtime (and, for a file, every process) using the image. Three ways to
+// restore it, chosen by KILN_RESET (bench/embed.sh measures them):
 //
-//  - remap (default): the region is a private (copy-on-write) file mapping,
-//    of the image file itself for a raw heap, else of a memfd holding the
-//    decompressed heap. Restoring drops the pages the last request wrote
-//    (madvise MADV_DONTNEED): the cost is proportional to the pages written,
-//    not to the heap's size, and untouched pages are shared by every runtime
-//    (and, for a file, every process) using the image.
-//  - copy: a private copy of the decompressed heap is memcpy'd over the
-//    region: proportional to the heap's size, no page faults afterwards.
+//  - dirty (default): the pages a request wrote are the private ones, which
+//    /proc/self/pagemap tells apart from file pages in one read; each is
+//    copied back from the image (a read-only view of the same file). Cost:
+//    the pagemap read plus 4 KiB per page ever written; pages read or
+//    restored stay mapped, so the next request takes no page faults.
+//  - remap: the written pages are dropped (madvise MADV_DONTNEED) and read
+//    the file again on next use: cheaper reset, but every page the next
+//    request touches faults in again.
+//  - copy: the whole decompressed heap is memcpy'd over the region.
 #pragma once
 
 #include <cstddef>
@@ -24,8 +28,8 @@ namespace kiln {
 
 class ImagePages {
  public:
-  enum class Mode { Remap, Copy };
-  // The mode KILN_RESET asks for (remap when unset or unknown).
+  enum class Mode { Dirty, Remap, Copy };
+  // The mode KILN_RESET asks for (dirty when unset or unknown).
   static Mode modeFromEnvironment();
 
   // Sets up restoring entry `entry` of `image` at `dest` (the cage's image
@@ -48,7 +52,14 @@ class ImagePages {
   size_t bytes_ = 0;       // the heap's bytes
   size_t droppable_ = 0;   // remap: bytes restored by dropping pages
   std::vector<uint8_t> tail_;      // remap: what the page after them must hold
-  std::vector<uint8_t> pristine_;  // copy: the whole heap
+  std::vector<uint8_t> copy_;      // copy: the whole heap
+  const uint8_t* pristine_ = nullptr;  // dirty: the image's bytes, read-only
+  void* view_ = nullptr;               // dirty: the memfd's read-only view (owned)
+  size_t viewBytes_ = 0;
+  int pagemap_ = -1;                   // dirty: /proc/self/pagemap
+  std::vector<uint64_t> entries_;      // dirty: pagemap entries of the region
+
+  bool restoreDirty();
 };
 
 }  // namespace kiln

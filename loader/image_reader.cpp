@@ -593,6 +593,12 @@ bool ImageFile::readHeap(size_t i, uint8_t* dest, size_t destBytes, LoadFailure*
   return true;
 }
 
+const uint8_t* ImageFile::rawHeap(size_t i) const {
+  if (i >= impl_->entries.size()) return nullptr;
+  const EntryData& e = impl_->entries[i];
+  return e.zstd ? nullptr : impl_->bytes + e.heapOffset;  // bounds checked at open
+}
+
 bool ImageFile::mapHeap(size_t i, void* fixedAddress) const {
   if (impl_->fd < 0 || i >= impl_->entries.size()) return false;
   const EntryData& e = impl_->entries[i];

@@ -201,6 +201,9 @@ class ImageFile {
   // rounded up to a page must be reserved there). False when not possible
   // (compressed, in memory, bundled at an unaligned offset); then use readHeap.
   bool mapHeap(size_t i, void* fixedAddress) const;
+  // A raw section's bytes where the image is mapped (read-only; shared with
+  // the page cache for a file), or nullptr for a compressed one.
+  const uint8_t* rawHeap(size_t i) const;
 
   // Cold sections, decompressed on demand.
   std::optional<std::string> asset(std::string_view name) const;

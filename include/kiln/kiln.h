@@ -2,10 +2,10 @@
  *
  * A host loads an image made by `kiln compile` once (kiln_init), then for
  * each request puts the heap back to the image's state (kiln_reset, a few
- * microseconds: the image pages are mapped copy-on-write and the writes of
- * the previous request are dropped) and calls an export of the entry module
- * (kiln_execute). Nothing of a request survives the next reset: globals,
- * module state, timers, pending promises.
+ * microseconds: the image's heap is mapped copy-on-write, and only the pages
+ * the last request wrote are copied back; loader/image_pages.h) and calls an
+ * export of the entry module (kiln_execute). Nothing of a request survives
+ * the next reset: globals, module state, timers, pending promises.
  *
  *   kiln_config config = {0};
  *   config.image_path = "handler.kiln";
