@@ -179,10 +179,7 @@ int runDev(int argc, char** argv, const char* argv0) {
     }
     Value r = info.isException() ? info : runScriptInfo(vm, info);
     if (!r.isException()) r = runEventLoop(vm);
-    if (r.isException()) status = vm.exitRequested ? vm.exitCode : reportUncaught(vm);
-    else if (int unhandled = reportUnhandledRejections(vm)) status = unhandled;
-    else status = vm.exitRequested ? vm.exitCode : processExitCode(vm);
-    return status;
+    return programExitStatus(vm, r);
   }
   ModuleLoadError loadError;
   Value module = loadModuleGraph(vm, file, &loadError);

@@ -5,9 +5,9 @@
 
 #include "builtins/host_modules.h"
 #include "builtins/inspect.h"
+#include "builtins/process.h"
 #include "engine/hash_table.h"
 #include "engine/object.h"
-#include "engine/promise_hooks.h"
 #include "engine/strings.h"
 
 namespace kiln {
@@ -96,23 +96,8 @@ int reportUncaught(VM& vm) {
   return kExitUncaught;
 }
 
-int reportUnhandledRejections(VM& vm) {
-  if (!vm.promises) return 0;
-  Value list = vm.promises->takeUnhandledRejections(vm);
-  if (!list.isCell() || vm.cell<ValueArrayCell>(list)->length == 0) return 0;
-  vm.throwValue(vm.cell<ValueArrayCell>(list)->data()[0]);
-  return reportUncaught(vm);
-}
-
 int programExitStatus(VM& vm, Value r) {
-  int status;
-  if (r.isException()) {
-    status = vm.exitRequested ? vm.exitCode : reportUncaught(vm);
-  } else if (int unhandled = reportUnhandledRejections(vm)) {
-    status = unhandled;
-  } else {
-    status = vm.exitRequested ? vm.exitCode : processExitCode(vm);
-  }
+  int status = finishProgram(vm, r, reportUncaught);
   fflush(stdout);
   fflush(stderr);
   return status;

@@ -12,11 +12,10 @@ constexpr int kExitOutOfMemory = 3;  // distinct from a JS exception (DESIGN §8
 
 // Prints the pending exception to stderr; returns the process exit code.
 int reportUncaught(VM& vm);
-// Reports the first rejected promise that never got a handler as node does
-// (the reason, as an uncaught error) and returns 1; 0 when there is none.
-int reportUnhandledRejections(VM& vm);
-// How a program run ends: `r` is what runProgram returned. Reports an
-// uncaught exception or unhandled rejection; returns the exit code.
+// How a program run ends: `r` is what runProgram returned (or a script and
+// runEventLoop). Runs the 'beforeExit' and 'exit' listeners and reports an
+// uncaught exception or unhandled rejection (finishProgram, with
+// reportUncaught); returns the exit code.
 int programExitStatus(VM& vm, Value r);
 
 }  // namespace kiln
