@@ -142,8 +142,8 @@ regexp::MatchStatus runMatcher(VM& vm, Value rx, Value s, uint32_t start, std::v
   caps.assign(2 * (size_t(n) + 1), -1);
   const StringCell* sc = str(vm, s);
   if (sc->twoByte())
-    return regexp::search(prog->data(), prog->length, sc->utf16(), sc->length, start, caps.data());
-  return regexp::search(prog->data(), prog->length, sc->latin1(), sc->length, start, caps.data());
+    return regexp::search(prog->data(), prog->length, sc->utf16(), sc->length, start, caps.data(), vm.deadlineNs);
+  return regexp::search(prog->data(), prog->length, sc->latin1(), sc->length, start, caps.data(), vm.deadlineNs);
 }
 
 // MakeMatchIndicesIndexPairArray (§22.2.7.8)
@@ -188,6 +188,11 @@ Value regExpBuiltinExec(VM& vm, Value rxV, Value sV) {
       lastIndex > length ? regexp::MatchStatus::NoMatch : runMatcher(vm, rx.get(), s.get(), uint32_t(lastIndex), caps);
   if (status == regexp::MatchStatus::LimitExceeded)
     return vm.throwRangeError("Maximum call stack size exceeded");
+  if (status == regexp::MatchStatus::TimedOut) {
+    vm.throwRangeError("Execution timed out");
+    vm.timedOut = true;
+    return Value::exception();
+  }
   if (status == regexp::MatchStatus::NoMatch) {
     if (global || sticky) KILN_TRY_STATUS(setLastIndex(vm, rx.get(), Value::int32(0)));
     return Value::null();

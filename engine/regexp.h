@@ -60,21 +60,23 @@ uint32_t captureCount(const uint8_t* program, size_t size);
 // The flags the program was compiled with (false for a malformed program).
 bool programFlags(const uint8_t* program, size_t size, Flags* out);
 
-enum class MatchStatus { Match, NoMatch, LimitExceeded };
+// LimitExceeded: the step or backtrack-stack limit; TimedOut: the deadline
+// (CLOCK_MONOTONIC ns, 0: none) passed, checked every 64K steps.
+enum class MatchStatus { Match, NoMatch, LimitExceeded, TimedOut };
 
 // Runs the program at exactly `start`. `captures` holds 2 * (captureCount + 1)
 // ints: start and end of each group (group 0 is the whole match), -1 when the
 // group did not participate.
 MatchStatus matchAt(const uint8_t* program, size_t programSize, const char16_t* input, size_t length,
-                    size_t start, int32_t* captures);
+                    size_t start, int32_t* captures, uint64_t deadlineNs = 0);
 MatchStatus matchAt(const uint8_t* program, size_t programSize, const uint8_t* latin1, size_t length,
-                    size_t start, int32_t* captures);
+                    size_t start, int32_t* captures, uint64_t deadlineNs = 0);
 // Finds the first match at or after `start` (only at `start` when sticky). In
 // unicode mode the scan steps over surrogate pairs, as AdvanceStringIndex does.
 MatchStatus search(const uint8_t* program, size_t programSize, const char16_t* input, size_t length,
-                   size_t start, int32_t* captures);
+                   size_t start, int32_t* captures, uint64_t deadlineNs = 0);
 MatchStatus search(const uint8_t* program, size_t programSize, const uint8_t* latin1, size_t length,
-                   size_t start, int32_t* captures);
+                   size_t start, int32_t* captures, uint64_t deadlineNs = 0);
 
 // Human-readable listing of a program, for --dump-bytecode style debugging
 // and golden tests.

@@ -13,6 +13,8 @@
 // The program may come from an image: every operand is checked before use and
 // a malformed program gives NoMatch. Work is bounded by kStepLimit steps and
 // kMaxStackEntries backtrack entries (LimitExceeded).
+#include <time.h>
+
 #include <algorithm>
 #include <cstring>
 #include <fmt/format.h>
@@ -187,6 +189,7 @@ class Matcher {
 
   MatchStatus run(size_t start);
   bool corrupt() const { return corrupt_; }
+  void setDeadline(uint64_t ns) { deadlineNs_ = ns; }
 
  private:
   // Reads the character at pos (forward) or before pos (backward); in
@@ -259,7 +262,23 @@ class Matcher {
   InlineStack<Entry, 256> stack_;
   InlineStack<int32_t, 32> regs_;
   uint64_t steps_ = 0;
+  uint64_t deadlineNs_ = 0;
   bool corrupt_ = false;
+
+  // Every step: the step limit, and every 64K steps the host's deadline.
+  MatchStatus overBudget() {
+    ++steps_;
+    if (steps_ > kStepLimit) [[unlikely]]
+      return MatchStatus::LimitExceeded;
+    if ((steps_ & 0xFFFF) == 0 && deadlineNs_ != 0 && monotonicNs() >= deadlineNs_) [[unlikely]]
+      return MatchStatus::TimedOut;
+    return MatchStatus::Match;  // within budget
+  }
+  static uint64_t monotonicNs() {
+    timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return uint64_t(ts.tv_sec) * 1000000000ull + uint64_t(ts.tv_nsec);
+  }
 };
 
 template <class CharT, bool kUnicode>
@@ -330,7 +349,7 @@ MatchStatus Matcher<CharT, kUnicode>::run(size_t start) {
   } while (0)
 
   for (;;) {
-    if (++steps_ > kStepLimit) return MatchStatus::LimitExceeded;
+    if (MatchStatus b = overBudget(); b != MatchStatus::Match) return b;
     if (pc >= codeSize) KILN_RX_CORRUPT();
     switch (static_cast<Op>(code_[pc])) {
       case Op::Match:
@@ -572,7 +591,7 @@ MatchStatus Matcher<CharT, kUnicode>::run(size_t start) {
   backtrack:
     for (;;) {
       if (stack_.size() == 0) return MatchStatus::NoMatch;
-      if (++steps_ > kStepLimit) return MatchStatus::LimitExceeded;
+      if (MatchStatus b = overBudget(); b != MatchStatus::Match) return b;
       Entry& e = stack_.back();
       switch (e.kind) {
         case EntryKind::Choice:
@@ -647,7 +666,7 @@ MatchStatus Matcher<CharT, kUnicode>::run(size_t start) {
 
 template <class CharT>
 MatchStatus matchImpl(const uint8_t* program, size_t size, const CharT* input, size_t length, size_t start,
-                      int32_t* captures, bool scan) {
+                      int32_t* captures, bool scan, uint64_t deadlineNs) {
   ProgramView prog;
   if (!openProgram(program, size, &prog)) return MatchStatus::NoMatch;
   auto fail = [&](MatchStatus s) {
@@ -688,9 +707,11 @@ MatchStatus matchImpl(const uint8_t* program, size_t size, const CharT* input, s
   };
   if (prog.unicode()) {
     Matcher<CharT, true> m(prog, input, length, captures);
+    m.setDeadline(deadlineNs);
     return go(m);
   }
   Matcher<CharT, false> m(prog, input, length, captures);
+  m.setDeadline(deadlineNs);
   return go(m);
 }
 
@@ -729,20 +750,20 @@ bool programFlags(const uint8_t* program, size_t size, Flags* out) {
 }
 
 MatchStatus matchAt(const uint8_t* program, size_t programSize, const char16_t* input, size_t length,
-                    size_t start, int32_t* captures) {
-  return matchImpl(program, programSize, input, length, start, captures, false);
+                    size_t start, int32_t* captures, uint64_t deadlineNs) {
+  return matchImpl(program, programSize, input, length, start, captures, false, deadlineNs);
 }
 MatchStatus matchAt(const uint8_t* program, size_t programSize, const uint8_t* latin1, size_t length,
-                    size_t start, int32_t* captures) {
-  return matchImpl(program, programSize, latin1, length, start, captures, false);
+                    size_t start, int32_t* captures, uint64_t deadlineNs) {
+  return matchImpl(program, programSize, latin1, length, start, captures, false, deadlineNs);
 }
 MatchStatus search(const uint8_t* program, size_t programSize, const char16_t* input, size_t length,
-                   size_t start, int32_t* captures) {
-  return matchImpl(program, programSize, input, length, start, captures, true);
+                   size_t start, int32_t* captures, uint64_t deadlineNs) {
+  return matchImpl(program, programSize, input, length, start, captures, true, deadlineNs);
 }
 MatchStatus search(const uint8_t* program, size_t programSize, const uint8_t* latin1, size_t length,
-                   size_t start, int32_t* captures) {
-  return matchImpl(program, programSize, latin1, length, start, captures, true);
+                   size_t start, int32_t* captures, uint64_t deadlineNs) {
+  return matchImpl(program, programSize, latin1, length, start, captures, true, deadlineNs);
 }
 
 std::string disassemble(const uint8_t* program, size_t size) {

@@ -280,8 +280,11 @@ kiln_result callExport(kiln_runtime* rt, const char* exportName, const char* arg
         vm.throwValue(vm.cell<ValueArrayCell>(reasons)->data()[0]);
         return failure(rt, timeoutMs);
       }
-      return explain(KILN_JS_EXCEPTION, std::string("the promise returned by '") + exportName +
-                                            "' never settled: the event loop has nothing left to run");
+      std::string json = "{\"name\":\"Error\",\"message\":";
+      appendJsonString(json, std::string("the promise returned by '") + exportName +
+                                 "' never settled: the event loop has nothing left to run");
+      json += ",\"stack\":\"\"}";
+      return makeResult(KILN_JS_EXCEPTION, json);
     }
     if (state == kPromiseRejected) {
       vm.throwValue(pc->internal[kPromiseResult]);
@@ -355,7 +358,9 @@ kiln_runtime* kiln_init(const kiln_config* config, char** error) {
       rt->image = image::ImageFile::fromBytes(rt->imageBytes.data(), rt->imageBytes.size(), currentExpectations(), &f);
     }
     if (!rt->image) {
-      setError(error, rt->imageLabel + ": " + f.message);
+      // The reader's messages about the file itself already name it.
+      bool named = f.message.find(rt->imageLabel) != std::string::npos;
+      setError(error, named ? f.message : rt->imageLabel + ": " + f.message);
       return nullptr;
     }
     int entry = rt->image->findEntry(config->entry ? config->entry : "");

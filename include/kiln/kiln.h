@@ -75,7 +75,10 @@ typedef struct kiln_result {
   /* KILN_OK: the value returned (or the promise's value) as JSON, as
      JSON.stringify makes it ("null" for undefined);
      KILN_JS_EXCEPTION: {"name":..,"message":..,"stack":..} (strings; the
-     stack's positions are those of the TypeScript source);
+     stack's positions are those of the TypeScript source; a thrown value
+     that is not an object gives "name" and "stack" empty and the value as
+     "message"; a promise that can never settle gives an "Error"; after
+     process.exit() "name" is "ProcessExit", with an "exitCode" number);
      otherwise a JSON string explaining what happened. NUL-terminated. */
   char *json;
   size_t json_len;
@@ -85,8 +88,9 @@ typedef struct kiln_result {
    on failure; error may be NULL. */
 KILN_API kiln_runtime *kiln_init(const kiln_config *config, char **error);
 
-/* Puts the heap back to the image's state. KILN_OK, or KILN_BAD_ARGUMENT
-   for a NULL runtime. */
+/* Puts the heap back to the image's state. KILN_OK; KILN_BAD_ARGUMENT for
+   a NULL runtime; KILN_BAD_IMAGE if the kernel refused to restore the image's
+   pages (the runtime is then unusable: shut it down). */
 KILN_API kiln_status kiln_reset(kiln_runtime *rt);
 
 /* Calls the export `export_name` of the entry module with the elements of
@@ -107,10 +111,12 @@ KILN_API const char *kiln_version(void);
 /* The name of a status ("KILN_OK", ...). */
 KILN_API const char *kiln_status_name(kiln_status status);
 
-/* Memory of a runtime, in bytes: the heap committed now and its limit. */
+/* Memory of a runtime, in bytes. Walks the heap: not for every request. */
 typedef struct kiln_memory_stats {
-  size_t heap_committed_bytes;
-  size_t heap_used_bytes;
+  size_t heap_committed_bytes; /* pages in use or kept for reuse, and the image */
+  size_t heap_used_bytes;      /* bytes of live cells, the image's included, and
+                                  the interpreter's stack (2 MiB reserved as one
+                                  cell, resident only as far as it was used) */
   size_t heap_limit_bytes;
   size_t image_heap_bytes; /* the image's heap (mapped copy-on-write, shared) */
 } kiln_memory_stats;

@@ -140,11 +140,11 @@ BOOST_AUTO_TEST_CASE(exceptions_have_name_message_and_typescript_stack) {
   BOOST_TEST(c.status == KILN_JS_EXCEPTION);
   BOOST_TEST(contains(c.json, R"("name":"TypeError")"));
   BOOST_TEST(contains(c.json, R"("message":"quantity must not be negative, got -3")"));
-  // The throw is on line 82 of handlers.ts, in validate, called by fail (line 86).
+  // The throw is on line 87 of handlers.ts, in validate, called by fail (line 91).
   BOOST_TEST(contains(c.json, "at validate ("), c.json);
-  BOOST_TEST(contains(c.json, "handlers.ts:82:"), c.json);
+  BOOST_TEST(contains(c.json, "handlers.ts:87:"), c.json);
   BOOST_TEST(contains(c.json, "at fail ("), c.json);
-  BOOST_TEST(contains(c.json, "handlers.ts:86:"), c.json);
+  BOOST_TEST(contains(c.json, "handlers.ts:91:"), c.json);
   c = r.call("throwString");
   BOOST_TEST(c.status == KILN_JS_EXCEPTION);
   BOOST_TEST(c.json == R"({"name":"","message":"just a string","stack":""})");
@@ -269,6 +269,8 @@ BOOST_AUTO_TEST_CASE(timeout_interrupts_runaway_code) {
   BOOST_REQUIRE(kiln_reset(r.rt) == KILN_OK);
   BOOST_TEST(r.call("add", "[1, 2]").json == "3");
   BOOST_TEST(r.call("spinCatching", "[]", 50).status == KILN_TIMEOUT);
+  BOOST_REQUIRE(kiln_reset(r.rt) == KILN_OK);
+  BOOST_TEST(r.call("backtrack", "[]", 50).status == KILN_TIMEOUT);
   BOOST_REQUIRE(kiln_reset(r.rt) == KILN_OK);
   // Waiting on a timer past the deadline times out too, without sleeping.
   BOOST_TEST(r.call("sleepy", "[]", 50).status == KILN_TIMEOUT);

@@ -428,6 +428,21 @@ BOOST_AUTO_TEST_CASE(syntax_errors) {
   BOOST_TEST(compileError(ok, u"").empty());
 }
 
+BOOST_AUTO_TEST_CASE(a_passed_deadline_stops_the_matcher) {
+  rx::Program p = compileOrDie(u"(a*)*b", u"");
+  std::u16string input(40, u'a');
+  input += u"c";
+  std::vector<int32_t> caps(2 * (p.captureCount + 1));
+  // Deadline 1 ns after the clock's origin: long passed.
+  auto status = rx::search(p.bytes.data(), p.bytes.size(), input.data(), input.size(), 0, caps.data(), 1);
+  BOOST_TEST((status == rx::MatchStatus::TimedOut));
+  BOOST_TEST(caps[0] == -1);
+  // A match that needs few steps is not affected.
+  rx::Program q = compileOrDie(u"a+c", u"");
+  BOOST_TEST((rx::search(q.bytes.data(), q.bytes.size(), input.data(), input.size(), 0, caps.data(), 1) ==
+              rx::MatchStatus::Match));
+}
+
 BOOST_AUTO_TEST_CASE(catastrophic_patterns_are_bounded) {
   for (const char16_t* pattern : {u"(a*)*b", u"(a|aa)+$", u"(?:a+)+b", u"(.*a){12}b"}) {
     rx::Program p = compileOrDie(pattern, u"");
