@@ -10,9 +10,12 @@ constexpr NativeEntry kEntries[] = {
 #undef KILN_NATIVE
 };
 
-// Layout version of the object model; bump when cells.h changes shape, so that
-// images of an older layout are refused.
-constexpr uint64_t kLayoutVersion = 1;
+// Layout version of the object model; bump when cells.h changes shape (or the
+// layout of a heap record the builtins keep: the timers record, the job
+// queue, the program record), so that images of an older layout are refused.
+// 2: module evaluation state (top-level await), the check phase's batch and
+// the captured callback in the timers and job-queue records.
+constexpr uint64_t kLayoutVersion = 2;
 
 constexpr uint64_t fingerprintOf() {
   uint64_t h = 1469598103934665603ull ^ kLayoutVersion;

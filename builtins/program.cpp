@@ -1,15 +1,22 @@
 #include "builtins/program.h"
 
+#include "builtins/builtins.h"
+#include "builtins/promise.h"
 #include "builtins/timers.h"
-#include "engine/object.h"
 #include "engine/interpreter.h"
 #include "engine/module.h"
+#include "engine/object.h"
 
 namespace kiln {
 
 namespace {
 
-enum : uint32_t { kOrder, kNext, kPaused, kEntry, kFields };
+enum : uint32_t { kOrder, kPhase, kPaused, kEntry, kEvaluation, kFields };
+enum Phase : int32_t {
+  kUnlinked = 0,  // nothing done yet (linking happens in runProgram)
+  kModules = 1,   // the synchronous part of the entry's evaluation
+  kLoop = 2,      // past it: what is left runs from the event loop
+};
 enum : uint32_t {
   kPausedFp, kPausedPcAfter, kPausedBase, kPausedArgc, kPausedStackLength, kPausedConstruct, kPausedAtPc, kPausedResult,
   kPausedFields
@@ -17,6 +24,7 @@ enum : uint32_t {
 
 Value* fields(VM& vm) { return vm.cell<ValueArrayCell>(vm.roots().program)->data(); }
 ValueArrayCell* order(VM& vm) { return vm.cell<ValueArrayCell>(fields(vm)[kOrder]); }
+int32_t phase(VM& vm) { return fields(vm)[kPhase].asInt(); }
 
 }  // namespace
 
@@ -26,22 +34,53 @@ Value startProgram(VM& vm, Value entry) {
   if (!record) return Value::exception();
   Value* f = vm.cell<ValueArrayCell>(record)->data();
   f[kOrder] = Value::undefined();
-  f[kNext] = Value::int32(0);
+  f[kPhase] = Value::int32(kUnlinked);
   f[kPaused] = Value::undefined();
   f[kEntry] = e.get();
+  f[kEvaluation] = Value::undefined();
   vm.roots().program = Value::cell(record);
   return Value::undefined();
 }
 
 namespace {
 
-// Links the graph and records its evaluation order (once).
+// Links the graph, records its evaluation order (for reports) and begins
+// its evaluation (once).
 Value linkProgram(VM& vm) {
-  if (fields(vm)[kOrder].isCell()) return Value::undefined();
+  if (phase(vm) != kUnlinked) return Value::undefined();
   Value entry = fields(vm)[kEntry];
   if (linkModule(vm, entry) == Status::Exception) return Value::exception();
   Value list = KILN_TRY(moduleEvaluationOrder(vm, fields(vm)[kEntry]));
   fields(vm)[kOrder] = list;
+  Value ev = KILN_TRY(beginModuleEvaluation(vm, fields(vm)[kEntry]));
+  fields(vm)[kEvaluation] = ev;
+  fields(vm)[kPhase] = Value::int32(kModules);
+  return Value::undefined();
+}
+
+// The index of `module` in the evaluation order.
+uint32_t orderIndex(VM& vm, Value module) {
+  if (!fields(vm)[kOrder].isCell()) return 0;
+  ValueArrayCell* o = order(vm);
+  for (uint32_t i = 0; i < o->length; i++)
+    if (o->data()[i] == module) return i;
+  return o->length;
+}
+
+// The end of the synchronous part: a failure is the program's uncaught
+// error now; a failure after an await (the evaluation's promise rejected
+// later) is rethrown from a job, which ends the event loop the same way.
+Value endModulePhase(VM& vm) {
+  fields(vm)[kPhase] = Value::int32(kLoop);
+  Value ev = fields(vm)[kEvaluation];
+  Root promise(vm.heap(), evaluationPromise(vm, ev));
+  Root module(vm.heap(), evaluationModule(vm, ev));
+  Root onRejected(vm.heap(), KILN_TRY(newBuiltin(vm, NativeId::ProgramEvaluationRejected)));
+  if (promise.get().isObject() &&
+      promiseThenNoCapability(vm, promise.get(), Value::undefined(), onRejected.get()) == Status::Exception)
+    return Value::exception();
+  Value error;
+  if (moduleEvaluationFailed(vm, module.get(), &error)) return vm.throwValue(error);
   return Value::undefined();
 }
 
@@ -72,7 +111,8 @@ bool recordPausedCall(VM& vm, const PausedCall& call) {
 }
 
 Value runProgram(VM& vm, int32_t stopBeforeModule, bool eventLoop) {
-  // A call paused at build time: make it, and finish that module's body.
+  // A call paused at build time (or by checkpoint()): make it, and finish
+  // the frames above the driver.
   if (fields(vm)[kPaused].isCell()) {
     Value* d = vm.cell<ValueArrayCell>(fields(vm)[kPaused])->data();
     PausedCall c;
@@ -85,38 +125,41 @@ Value runProgram(VM& vm, int32_t stopBeforeModule, bool eventLoop) {
     c.atPc = d[kPausedAtPc].isTrue();
     c.result = d[kPausedResult];
     fields(vm)[kPaused] = Value::undefined();
-    // Paused in a module body, or (checkpoint()) in an async function that a
-    // promise job of the event loop resumed: finish those frames, then go on.
+    // Paused in a module body the driver runs (the only frames that can be
+    // captured while modules are evaluated), or (checkpoint()) in a
+    // callback of the event loop: finish those frames, then what the loop
+    // does after such a callback, then go on.
     vm.capturableDepth = 1;
     Value r = vm.interpreter().resumePausedCall(c);
     vm.capturableDepth = 0;
-    if (programInModules(vm)) {
-      if (r.isException() && vm.uncatchable()) return r;
-      uint32_t i = uint32_t(fields(vm)[kNext].asInt());
-      KILN_TRY(finishModuleEvaluation(vm, order(vm)->data()[i], r));
-      fields(vm)[kNext] = Value::int32(int32_t(i + 1));
-    } else if (r.isException()) {
-      return r;
+    if (phase(vm) == kModules) {
+      KILN_TRY(moduleBodyCompleted(vm, fields(vm)[kEvaluation], r));
+    } else {
+      KILN_TRY(finishCapturedCallback(vm, r));
     }
   }
-  if (stopBeforeModule == 0) return Value::undefined();
+  if (stopBeforeModule == 0 && phase(vm) == kUnlinked) return Value::undefined();
   KILN_TRY(linkProgram(vm));
-  for (;;) {
-    uint32_t i = uint32_t(fields(vm)[kNext].asInt());
-    if (i >= order(vm)->length) break;
-    if (stopBeforeModule >= 0 && i >= uint32_t(stopBeforeModule)) return Value::undefined();
-    vm.capturableDepth = 1;
-    Value r = evaluateModuleBody(vm, order(vm)->data()[i]);
-    vm.capturableDepth = 0;
-    if (r.isException()) {
-      if (vm.pauseState == PauseState::Paused && !recordPause(vm)) return Value::exception();
-      return r;
+  if (phase(vm) == kModules) {
+    for (;;) {
+      Value m = KILN_TRY(nextModuleToRun(vm, fields(vm)[kEvaluation]));
+      if (m.isUndefined()) break;
+      // The build's fallback: this module and the rest run at startup.
+      if (stopBeforeModule >= 0 && orderIndex(vm, m) >= uint32_t(stopBeforeModule)) return Value::undefined();
+      vm.capturableDepth = 1;
+      Value r = runModuleBody(vm, fields(vm)[kEvaluation]);
+      vm.capturableDepth = 0;
+      if (r.isException() && vm.uncatchable()) {
+        if (vm.pauseState == PauseState::Paused && !recordPause(vm)) return Value::exception();
+        return r;
+      }
+      KILN_TRY(moduleBodyCompleted(vm, fields(vm)[kEvaluation], r));
     }
-    fields(vm)[kNext] = Value::int32(int32_t(i + 1));
+    KILN_TRY(endModulePhase(vm));
   }
   if (vm.buildMode || !eventLoop) return Value::undefined();
   vm.drivingEventLoop = true;
-  Value r = runEventLoop(vm);  // microtasks, timers, immediates
+  Value r = runEventLoop(vm);  // microtasks (modules past their awaits among them), timers, immediates
   vm.drivingEventLoop = false;
   return r;
 }
@@ -129,15 +172,57 @@ uint32_t programModuleCount(VM& vm) {
   return vm.roots().program.isCell() && fields(vm)[kOrder].isCell() ? order(vm)->length : 0;
 }
 uint32_t programNextModule(VM& vm) {
-  return vm.roots().program.isCell() ? uint32_t(fields(vm)[kNext].asInt()) : 0;
+  if (!vm.roots().program.isCell() || phase(vm) == kUnlinked) return 0;
+  if (phase(vm) == kLoop) return programModuleCount(vm);
+  Value running = evaluationRunningModule(vm, fields(vm)[kEvaluation]);
+  return running.isCell() ? orderIndex(vm, running) : programModuleCount(vm);
 }
 Value programModule(VM& vm, uint32_t index) {
   return index < programModuleCount(vm) ? order(vm)->data()[index] : Value::undefined();
 }
-bool programInModules(VM& vm) {
-  return vm.roots().program.isCell() && programNextModule(vm) < programModuleCount(vm);
+bool programInModules(VM& vm) { return vm.roots().program.isCell() && phase(vm) != kLoop; }
+Value programEvaluation(VM& vm) {
+  if (!vm.roots().program.isCell() || !fields(vm)[kEvaluation].isCell()) return Value::undefined();
+  return evaluationPromise(vm, fields(vm)[kEvaluation]);
+}
+bool programEvaluationPending(VM& vm) {
+  Value p = programEvaluation(vm);
+  return isPromise(vm, p) && vm.cell<InternalObjectCell>(p)->internal[kPromiseState].asInt() == kPromisePending;
 }
 Value programEntry(VM& vm) { return vm.roots().program.isCell() ? fields(vm)[kEntry] : Value::undefined(); }
 bool programPaused(VM& vm) { return vm.roots().program.isCell() && fields(vm)[kPaused].isCell(); }
+
+// ---- the natives of builtins/natives_modules.def ------------------------------------
+
+namespace {
+NativeFunctionCell* closure(VM& vm, CallInfo& info) { return vm.cell<NativeFunctionCell>(info.callee); }
+}  // namespace
+
+Value native_ModuleAsyncFulfilled(VM& vm, CallInfo& info) {
+  return asyncModuleExecutionFulfilled(vm, closure(vm, info)->data0);
+}
+
+Value native_ModuleAsyncRejected(VM& vm, CallInfo& info) {
+  return asyncModuleExecutionRejected(vm, closure(vm, info)->data0, info.arg(0));
+}
+
+Value native_DynamicImportLinkAndEvaluate(VM& vm, CallInfo& info) {
+  return dynamicImportLinkAndEvaluate(vm, closure(vm, info)->data0, closure(vm, info)->data1);
+}
+
+Value native_DynamicImportFulfilled(VM& vm, CallInfo& info) {
+  return dynamicImportFulfilled(vm, closure(vm, info)->data0, closure(vm, info)->data1);
+}
+
+Value native_DynamicImportRejected(VM& vm, CallInfo& info) {
+  if (rejectPromise(vm, closure(vm, info)->data1, info.arg(0)) == Status::Exception) return Value::exception();
+  return Value::undefined();
+}
+
+Value native_ProgramEvaluationRejected(VM& vm, CallInfo& info) { return vm.throwValue(info.arg(0)); }
+
+Value native_ImportMetaResolve(VM& vm, CallInfo& info) {
+  return importMetaResolve(vm, closure(vm, info)->data0, info.arg(0));
+}
 
 }  // namespace kiln

@@ -5,11 +5,20 @@
 // the very same code path as `kiln dev` (DESIGN §2).
 //
 // roots.program is a ValueArray:
-//   [0] the modules to evaluate, in order (ValueArray; undefined until linked)
-//   [1] int: index of the next module to evaluate (or the one paused in)
+//   [0] the graph's modules in evaluation order (ValueArray; undefined until
+//       linked): for reports and for the build's module-granularity
+//       fallback, which stops before the body of the module of an index
+//   [1] int phase: 0 not linked yet, 1 in the synchronous part of the
+//       entry's evaluation (module bodies run by the driver), 2 past it
 //   [2] the paused call (ValueArray of ints: fp, pcAfter, base, argc,
-//       stackLength, construct), or undefined
+//       stackLength, construct, atPc, result), or undefined
 //   [3] the entry module
+//   [4] the entry's evaluation record (engine/module.h), once linked
+//
+// Modules with top-level await make the evaluation asynchronous: the
+// driver runs the synchronous part (ECMA-262 InnerModuleEvaluation, one
+// module body at a time, so that a build can pause in any body), and the
+// bodies left waiting for an await run from promise jobs of the event loop.
 #pragma once
 
 #include "engine/vm.h"
@@ -42,15 +51,22 @@ bool recordPausedCall(VM& vm, const PausedCall& call);
 // Clears the paused call (after checkpoint() wrote its image).
 void clearPausedCall(VM& vm);
 
-// For reports: the number of modules in the order, the index of the next one
-// (or the paused one), and that module (undefined when past the end).
+// For reports: the number of modules in the order, the index of the one
+// whose body runs next (or is paused in), and that module (undefined when
+// past the end: the synchronous part is over).
 uint32_t programModuleCount(VM& vm);
 uint32_t programNextModule(VM& vm);
 Value programModule(VM& vm, uint32_t index);
 bool programPaused(VM& vm);
 // The entry module (undefined when there is no program).
 Value programEntry(VM& vm);
-// True while module bodies are being evaluated (not yet the event loop).
+// The entry's evaluation (Evaluate()'s promise), undefined before linking;
+// and whether it is still pending (node ends a program whose loop ran dry
+// while its top-level await never settled with exit code 13).
+Value programEvaluation(VM& vm);
+bool programEvaluationPending(VM& vm);
+// True until the synchronous part of the entry's evaluation is over (not
+// yet the event loop; modules awaiting may still be pending after it).
 bool programInModules(VM& vm);
 
 }  // namespace kiln

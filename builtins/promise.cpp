@@ -32,7 +32,9 @@ enum JobKind : int32_t {
   kCallbackJob = 3, // [kind, callback]: queueMicrotask
 };
 
-enum QueueSlot : uint32_t { kQueueHead = 0, kQueueRejections = 1, kQueueFirstJob = 2 };
+// kQueueRunning: the job whose JS callback runs where checkpoint() may
+// capture it (see finishCapturedJob), or undefined.
+enum QueueSlot : uint32_t { kQueueHead = 0, kQueueRejections = 1, kQueueRunning = 2, kQueueFirstJob = 3 };
 
 // The shared record of a combinator's element functions (Promise.all,
 // allSettled, any): [[Values]] / [[Errors]] (a growable ValueArray),
@@ -94,6 +96,7 @@ Value jobQueue(VM& vm) {
   auto* c = vm.cell<ValueArrayCell>(a);
   c->data()[kQueueHead] = Value::int32(kQueueFirstJob);
   c->data()[kQueueRejections] = Value::undefined();
+  c->data()[kQueueRunning] = Value::undefined();
   vm.roots().jobQueue = Value::cell(a);
   return vm.roots().jobQueue;
 }
@@ -343,8 +346,68 @@ Value promiseResolve(VM& vm, Value c, Value x) {
 
 // ---- jobs (§27.2.2) ---------------------------------------------------------------------
 
+// Under the program's event loop (no native frame below), a job's JS
+// callback can be captured by checkpoint(): the job is then in the queue
+// record, and a resumed program finishes what follows the call
+// (finishCapturedJob).
+class CapturableJob {
+ public:
+  CapturableJob(VM& vm, Value job) : vm_(vm), active_(vm.drivingEventLoop && vm.nativeDepth == 0) {
+    if (!active_) return;
+    saved_ = vm.capturableDepth;
+    vm.capturableDepth = 1;
+    arr(vm, vm.roots().jobQueue)->data()[kQueueRunning] = job;
+  }
+  ~CapturableJob() {
+    if (!active_) return;
+    vm_.capturableDepth = saved_;
+    arr(vm_, vm_.roots().jobQueue)->data()[kQueueRunning] = Value::undefined();
+  }
+  CapturableJob(const CapturableJob&) = delete;
+  CapturableJob& operator=(const CapturableJob&) = delete;
+
+ private:
+  VM& vm_;
+  bool active_;
+  uint32_t saved_ = 0;
+};
+
+// The handler's outcome (`result`, abrupt or not) settles the reaction's
+// derived capability.
+Value settleReaction(VM& vm, Value reaction, Value result, bool abrupt) {
+  Root r(vm.heap(), reaction), res(vm.heap(), result);
+  auto* rc = arr(vm, reaction);
+  Value capPromise = rc->data()[kReactCapPromise];
+  if (capPromise.isUndefined()) {
+    // No capability (Await-style): the handler's value is dropped. A throw
+    // here has nowhere to go but the host.
+    if (abrupt) return vm.throwValue(res.get());
+    return Value::undefined();
+  }
+  Value settleFn = rc->data()[abrupt ? kReactCapReject : kReactCapResolve];
+  if (rc->data()[kReactCapResolve].isUndefined()) {
+    Status s = abrupt ? rejectPromise(vm, capPromise, res.get()) : resolvePromise(vm, capPromise, res.get());
+    return s == Status::Exception ? Value::exception() : Value::undefined();
+  }
+  Value args[] = {res.get()};
+  KILN_TRY(call(vm, settleFn, Value::undefined(), args));
+  return Value::undefined();
+}
+
+// A handler call's completion (its value, or exception) as settleReaction
+// takes it. False when the exception is uncatchable.
+bool handlerCompletion(VM& vm, Value v, Value* result, bool* abrupt) {
+  if (!v.isException()) {
+    *result = v;
+    *abrupt = false;
+    return true;
+  }
+  *abrupt = true;
+  return takeCatchable(vm, result);
+}
+
 // NewPromiseReactionJob's job: the handler's outcome settles the derived capability.
-Value runReactionJob(VM& vm, Value reaction, Value argument, bool rejected) {
+Value runReactionJob(VM& vm, Value job, Value reaction, Value argument, bool rejected) {
   Root r(vm.heap(), reaction), arg(vm.heap(), argument);
   Value handler = arr(vm, reaction)->data()[rejected ? kReactOnRejected : kReactOnFulfilled];
   if (handler.isObject() && kindOf(vm, handler) == CellKind::Generator) {
@@ -358,39 +421,17 @@ Value runReactionJob(VM& vm, Value reaction, Value argument, bool rejected) {
     vm.capturableDepth = capturable;
     return res.isException() ? res : Value::undefined();
   }
-  Root result(vm.heap());
-  bool abrupt = rejected;
-  if (handler.isUndefined()) {
-    result.set(arg.get());
-  } else {
-    Value args[] = {arg.get()};
-    Value v = call(vm, handler, Value::undefined(), args);
-    if (v.isException()) {
-      Value e;
-      if (!takeCatchable(vm, &e)) return Value::exception();
-      result.set(e);
-      abrupt = true;
-    } else {
-      result.set(v);
-      abrupt = false;
-    }
+  if (handler.isUndefined()) return settleReaction(vm, r.get(), arg.get(), rejected);
+  Value args[] = {arg.get()};
+  Value v;
+  {
+    CapturableJob capture(vm, job);
+    v = call(vm, handler, Value::undefined(), args);
   }
-  auto* rc = arr(vm, r.get());
-  Value capPromise = rc->data()[kReactCapPromise];
-  if (capPromise.isUndefined()) {
-    // No capability (Await-style): the handler's value is dropped. A throw
-    // here has nowhere to go but the host.
-    if (abrupt && !handler.isUndefined()) return vm.throwValue(result.get());
-    return Value::undefined();
-  }
-  Value settleFn = rc->data()[abrupt ? kReactCapReject : kReactCapResolve];
-  if (rc->data()[kReactCapResolve].isUndefined()) {
-    Status s = abrupt ? rejectPromise(vm, capPromise, result.get()) : resolvePromise(vm, capPromise, result.get());
-    return s == Status::Exception ? Value::exception() : Value::undefined();
-  }
-  Value args[] = {result.get()};
-  KILN_TRY(call(vm, settleFn, Value::undefined(), args));
-  return Value::undefined();
+  Value result;
+  bool abrupt;
+  if (!handlerCompletion(vm, v, &result, &abrupt)) return Value::exception();
+  return settleReaction(vm, r.get(), result, abrupt);
 }
 
 // NewPromiseResolveThenableJob's job: thenable.then(resolve, reject) with
@@ -416,12 +457,14 @@ Value runJob(VM& vm, Value job) {
   switch (a->data()[0].asInt()) {
     case kFulfillJob:
     case kRejectJob:
-      return runReactionJob(vm, a->data()[1], a->data()[2], a->data()[0].asInt() == kRejectJob);
+      return runReactionJob(vm, j.get(), a->data()[1], a->data()[2], a->data()[0].asInt() == kRejectJob);
     case kThenableJob:
       return runThenableJob(vm, a->data()[1], a->data()[2], a->data()[3]);
-    case kCallbackJob:
-      KILN_TRY(call(vm, a->data()[1], Value::undefined()));
+    case kCallbackJob: {
+      CapturableJob capture(vm, j.get());
+      KILN_TRY(call(vm, arr(vm, j.get())->data()[1], Value::undefined()));
       return Value::undefined();
+    }
     default:
       return vm.throwTypeError("corrupt job record");
   }
@@ -480,6 +523,7 @@ Value hookTakeUnhandledRejections(VM& vm) {
 
 const PromiseHooks kPromiseHooks = {
     hookNewPromise, hookResolve, hookReject, hookAwait, hookRunJobs, hookTakeUnhandledRejections,
+    promiseThenNoCapability,
 };
 
 // ---- exported operations -------------------------------------------------------------------
@@ -550,6 +594,20 @@ Value drainJobs(VM& vm, JobErrors mode) {
       return Value::exception();
     }
   }
+}
+
+Value finishCapturedJob(VM& vm, Value result) {
+  Value q = vm.roots().jobQueue;
+  if (!q.isCell() || !arr(vm, q)->data()[kQueueRunning].isCell()) return result;
+  Root job(vm.heap(), arr(vm, q)->data()[kQueueRunning]);
+  arr(vm, q)->data()[kQueueRunning] = Value::undefined();
+  auto* a = arr(vm, job.get());
+  int32_t kind = a->data()[0].asInt();
+  if (kind == kCallbackJob) return result;  // queueMicrotask: an error is uncaught
+  Value value;
+  bool abrupt;
+  if (!handlerCompletion(vm, result, &value, &abrupt)) return Value::exception();
+  return settleReaction(vm, arr(vm, job.get())->data()[1], value, abrupt);
 }
 
 bool hasUnhandledRejections(VM& vm) {

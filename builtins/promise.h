@@ -69,6 +69,10 @@ enum class JobErrors {
 // exception for uncatchable conditions, an expired deadline, or (Stop) an
 // unhandled job error; undefined otherwise.
 Value drainJobs(VM& vm, JobErrors mode);
+// finishCapturedCallback (builtins/timers.h) for a job: settles the promise
+// of the reaction whose handler checkpoint() captured, with `result` (its
+// return value, or exception). Returns `result` when no job was captured.
+Value finishCapturedJob(VM& vm, Value result);
 // True when some rejected promise has had no handler since it was rejected.
 bool hasUnhandledRejections(VM& vm);
 

@@ -28,9 +28,10 @@ Value native_Snapshot_checkpoint(VM& vm, CallInfo& info) {
     else if (vm.nativeDepth > 1)
       under = "under a native frame that called back into JavaScript";
     else
-      under = "under the event loop's native frame (a promise callback, timer or immediate)";
+      under = "under a native frame of the event loop (a thenable's then, an async generator's step, an exit event)";
     return vm.throwError(ErrorType::Error, "checkpoint() cannot capture the program here: it was called " + under +
-                                               ". Call it from module code, functions it calls, or async functions after an await.");
+                                               ". Call it from module code, event-loop callbacks (timers, immediates, "
+                                               "promise reactions, microtasks) or async functions, and functions they call.");
   }
   return vm.checkpoint(vm, toUtf8(vm, path), info);
 }

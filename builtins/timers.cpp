@@ -30,6 +30,13 @@ namespace {
 enum TimersSlot : uint32_t {
   kTimersNextId = 0, kTimersList, kTimersImmediates, kTimersLoopNow, kTimersEntryKey,
   kTimersTimeoutProto, kTimersImmediateProto,  // Timeout.prototype, Immediate.prototype
+  // The check phase's batch (the immediates queued before it began) and the
+  // index of the next one: heap data, so that an image taken in one of its
+  // callbacks runs the rest of it.
+  kTimersBatch, kTimersBatchNext,
+  // The entry whose callback is running where checkpoint() may capture it
+  // (see finishCapturedCallback), or undefined.
+  kTimersRunning,
   kTimersSize
 };
 
@@ -234,7 +241,10 @@ Value thisEntry(VM& vm, CallInfo& info) { return entryOf(vm, info.thisValue); }
 
 // ---- running callbacks ---------------------------------------------------------------
 
-// Calls an entry's callback with `this` the Timeout / Immediate object.
+// Calls an entry's callback with `this` the Timeout / Immediate object. Run
+// by the program's event loop, the callback can be captured by checkpoint():
+// the entry is then in the timers record, and a resumed program finishes
+// what follows the call (finishCapturedCallback).
 Value runCallback(VM& vm, Value entry) {
   Root e(vm.heap(), entry);
   Value* s = slots(vm, entry);
@@ -242,7 +252,33 @@ Value runCallback(VM& vm, Value entry) {
   uint32_t n = args.get().isCell() ? arr(vm, args.get())->length : 0;
   // The arguments are copied onto the VM stack by call() before anything can allocate.
   std::span<const Value> a = n ? std::span<const Value>(arr(vm, args.get())->data(), n) : std::span<const Value>();
-  return call(vm, s[kEntCallback], s[kEntObject], a);
+  bool capturable = vm.drivingEventLoop && vm.nativeDepth == 0;
+  uint32_t savedDepth = vm.capturableDepth;
+  if (capturable) {
+    slots(vm, vm.roots().timers)[kTimersRunning] = e.get();
+    vm.capturableDepth = 1;
+  }
+  s = slots(vm, e.get());
+  Value r = call(vm, s[kEntCallback], s[kEntObject], a);
+  if (capturable) {
+    vm.capturableDepth = savedDepth;
+    slots(vm, vm.roots().timers)[kTimersRunning] = Value::undefined();
+  }
+  return r;
+}
+
+// What follows a timer's callback: an interval is armed again, a timeout is done.
+Status afterTimerCallback(VM& vm, Value entry) {
+  Root e(vm.heap(), entry);
+  int32_t f = flagsOf(vm, e.get());
+  if ((f & kActive) && !(f & kInList)) {
+    if (slots(vm, e.get())[kEntRepeat].isNumber()) {
+      slots(vm, e.get())[kEntDelay] = slots(vm, e.get())[kEntRepeat];
+      return armTimer(vm, e.get());
+    }
+    setFlags(vm, e.get(), f & ~kActive);
+  }
+  return Status::True;
 }
 
 enum class Step { Continue, Stop, Exception };
@@ -266,28 +302,52 @@ Step runTimersPhase(VM& vm, double now) {
     Root entry(vm.heap(), first);
     removeTimer(vm, first);
     if (runCallback(vm, entry.get()).isException()) return Step::Exception;
-    int32_t f = flagsOf(vm, entry.get());
-    if ((f & kActive) && !(f & kInList)) {
-      if (slots(vm, entry.get())[kEntRepeat].isNumber()) {
-        slots(vm, entry.get())[kEntDelay] = slots(vm, entry.get())[kEntRepeat];
-        if (armTimer(vm, entry.get()) == Status::Exception) return Step::Exception;
-      } else {
-        setFlags(vm, entry.get(), f & ~kActive);
-      }
-    }
+    if (afterTimerCallback(vm, entry.get()) == Status::Exception) return Step::Exception;
     Step s = afterTask(vm);
     if (s != Step::Continue) return s;
   }
 }
 
-// The check phase: the immediates queued before it began.
+// Puts the batch's entries not run yet back in front of the newer immediates.
+bool requeueRestOfBatch(VM& vm) {
+  Root batch(vm.heap(), timersSlot(vm, kTimersBatch));
+  uint32_t from = uint32_t(timersSlot(vm, kTimersBatchNext).asInt());
+  Root rest(vm.heap());
+  Root newer(vm.heap(), timersSlot(vm, kTimersImmediates));
+  for (int part = 0; part < 2; part++) {
+    Value list = part == 0 ? batch.get() : newer.get();
+    for (uint32_t j = part == 0 ? from : 0; list.isCell() && j < arr(vm, list)->length; j++) {
+      Value r = listAppend(vm, rest.get(), arr(vm, list)->data()[j]);
+      if (r.isException()) return false;
+      rest.set(r);
+      list = part == 0 ? batch.get() : newer.get();
+    }
+  }
+  Value* rec = slots(vm, vm.roots().timers);
+  rec[kTimersImmediates] = rest.get();
+  rec[kTimersBatch] = Value::undefined();
+  rec[kTimersBatchNext] = Value::undefined();
+  return true;
+}
+
+// The check phase: the immediates queued before it began (or, in a program
+// resumed from an image taken in one of them, the rest of that batch).
 Step runCheckPhase(VM& vm) {
-  Value pending = timersSlot(vm, kTimersImmediates);
-  if (!pending.isCell()) return Step::Continue;
-  Root batch(vm.heap(), pending);
-  slots(vm, vm.roots().timers)[kTimersImmediates] = Value::undefined();
-  for (uint32_t i = 0; i < arr(vm, batch.get())->length; i++) {
-    Value entry = arr(vm, batch.get())->data()[i];
+  if (!timersSlot(vm, kTimersBatch).isCell()) {
+    Value pending = timersSlot(vm, kTimersImmediates);
+    if (!pending.isCell()) return Step::Continue;
+    Value* rec = slots(vm, vm.roots().timers);
+    rec[kTimersBatch] = pending;
+    rec[kTimersBatchNext] = Value::int32(0);
+    rec[kTimersImmediates] = Value::undefined();
+  }
+  for (;;) {
+    Value* rec = slots(vm, vm.roots().timers);
+    Value batch = rec[kTimersBatch];
+    uint32_t i = uint32_t(rec[kTimersBatchNext].asInt());
+    if (i >= arr(vm, batch)->length) break;
+    rec[kTimersBatchNext] = Value::int32(int32_t(i + 1));
+    Value entry = arr(vm, batch)->data()[i];
     int32_t f = flagsOf(vm, entry);
     if (!(f & kActive)) continue;
     setFlags(vm, entry, f & ~kActive);
@@ -295,35 +355,29 @@ Step runCheckPhase(VM& vm) {
       // The rest of the batch stays queued ahead of newer immediates, for a
       // host that keeps running after reporting the error.
       Root err(vm.heap(), vm.takeException());
-      Root rest(vm.heap());
-      Root newer(vm.heap(), timersSlot(vm, kTimersImmediates));
-      for (int part = 0; part < 2; part++) {
-        Value list = part == 0 ? batch.get() : newer.get();
-        uint32_t from = part == 0 ? i + 1 : 0;
-        for (uint32_t j = from; list.isCell() && j < arr(vm, list)->length; j++) {
-          Value r = listAppend(vm, rest.get(), arr(vm, list)->data()[j]);
-          if (r.isException()) return Step::Exception;
-          rest.set(r);
-          list = part == 0 ? batch.get() : newer.get();
-        }
-      }
-      slots(vm, vm.roots().timers)[kTimersImmediates] = rest.get();
+      if (!requeueRestOfBatch(vm)) return Step::Exception;
       vm.throwValue(err.get());
       return Step::Exception;
     }
     Step s = afterTask(vm);
     if (s != Step::Continue) return s;
   }
+  Value* rec = slots(vm, vm.roots().timers);
+  rec[kTimersBatch] = Value::undefined();
+  rec[kTimersBatchNext] = Value::undefined();
   return Step::Continue;
 }
 
 bool hasPendingImmediates(VM& vm, bool refOnly) {
-  Value list = timersSlot(vm, kTimersImmediates);
-  if (!list.isCell()) return false;
-  auto* l = arr(vm, list);
-  for (uint32_t i = 0; i < l->length; i++) {
-    int32_t f = flagsOf(vm, l->data()[i]);
-    if ((f & kActive) && (!refOnly || (f & kRef))) return true;
+  for (TimersSlot slot : {kTimersImmediates, kTimersBatch}) {
+    Value list = timersSlot(vm, slot);
+    if (!list.isCell()) continue;
+    auto* l = arr(vm, list);
+    uint32_t from = slot == kTimersBatch ? uint32_t(timersSlot(vm, kTimersBatchNext).asInt()) : 0;
+    for (uint32_t i = from; i < l->length; i++) {
+      int32_t f = flagsOf(vm, l->data()[i]);
+      if ((f & kActive) && (!refOnly || (f & kRef))) return true;
+    }
   }
   return false;
 }
@@ -413,6 +467,22 @@ Value runEventLoopUntilSettled(VM& vm, Value promise) {
     s = runCheckPhase(vm);
   }
   if (s == Step::Exception) return Value::exception();
+  return Value::undefined();
+}
+
+Value finishCapturedCallback(VM& vm, Value result) {
+  Value entry = timersSlot(vm, kTimersRunning);
+  if (!entry.isCell()) return finishCapturedJob(vm, result);
+  Root e(vm.heap(), entry);
+  slots(vm, vm.roots().timers)[kTimersRunning] = Value::undefined();
+  if (result.isException()) return result;  // uncaught, as from the loop's phases
+  if (flagsOf(vm, e.get()) & kImmediate) {
+    // The rest of the check phase's batch, as the loop would have run it.
+    Step s = afterTask(vm);
+    if (s == Step::Continue) s = runCheckPhase(vm);
+    return s == Step::Exception ? Value::exception() : Value::undefined();
+  }
+  if (afterTimerCallback(vm, e.get()) == Status::Exception) return Value::exception();
   return Value::undefined();
 }
 

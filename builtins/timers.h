@@ -47,6 +47,14 @@ Value runEventLoop(VM& vm);
 // timeout, as the interpreter does). Returns exception as runEventLoop does.
 Value runEventLoopUntilSettled(VM& vm, Value promise);
 
+// A program resumed from an image that checkpoint() wrote inside a callback
+// of the event loop (a timer, an immediate, a microtask, a promise reaction):
+// `result` is what the callback's frames returned, or exception. Does what
+// the loop does after such a callback (arms an interval again, runs the rest
+// of the check phase, settles the reaction's promise...), so that the loop
+// can go on. Returns exception for an error nothing catches.
+Value finishCapturedCallback(VM& vm, Value result);
+
 // Images: timer due times are loop milliseconds of CLOCK_MONOTONIC, which
 // means nothing in another process. The image writer makes them relative
 // (rebaseTimers(vm, -timersClock(vm)) before writing, then back), and the

@@ -81,6 +81,9 @@ void traceCell(Heap& heap, CellHeader* cell, Tracer& t) {
       return;
     }
     case CellKind::Module: {
+      // Every field after the header is a Value (module.h), the evaluation
+      // bookkeeping of top-level await included: trace them all.
+      static_assert((sizeof(ModuleCell) - sizeof(CellHeader)) % sizeof(Value) == 0);
       auto* m = static_cast<ModuleCell*>(cell);
       Value* v = &m->path;
       size_t n = (sizeof(ModuleCell) - sizeof(CellHeader)) / sizeof(Value);

@@ -212,6 +212,13 @@ struct ModuleCell : CellHeader {
   Value error;       // the evaluation error
   Value dfsIndex, dfsAncestor;
   Value descriptor;  // the module's static description (imports, exports)
+  // Evaluation with top-level await (ECMA-262 §16.2.1.5.3); undefined until set.
+  Value cycleRoot;           // [[CycleRoot]]
+  Value topLevelCapability;  // [[TopLevelCapability]]: its promise
+  Value asyncOrder;          // int [[AsyncEvaluationOrder]]: 0 unset, > 0 its turn, -1 done
+  Value pendingAsyncDeps;    // int [[PendingAsyncDependencies]]
+  Value asyncParents;        // growable ValueArray: [[AsyncParentModules]]
+  Value meta;                // the import.meta object, made on first use
 };
 
 struct RealmCell : CellHeader {

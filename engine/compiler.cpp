@@ -2901,6 +2901,7 @@ static bool containsTopLevelAwait(const Program& p) {
           for (auto* s : c.body) stack.push_back(s);
         }
         break;
+      case Kind::ClassDecl: stack.push_back(n->as<ClassDecl>()->cls); break;
       case Kind::ExportNamed: stack.push_back(n->as<ExportNamed>()->declaration); break;
       case Kind::ExportDefault: stack.push_back(n->as<ExportDefault>()->value); break;
       case Kind::Unary: stack.push_back(n->as<Unary>()->argument); break;

@@ -30,6 +30,9 @@ struct PromiseHooks {
   // reports them after the job queue drains ("unhandled rejection"). Returns
   // a ValueArray of reasons and forgets them, or undefined when none.
   Value (*takeUnhandledRejections)(VM& vm);
+  // PerformPromiseThen(promise, onFulfilled, onRejected) with no result
+  // capability (module evaluation's and import()'s reactions, §16.2.1.5.3).
+  Status (*then)(VM& vm, Value promise, Value onFulfilled, Value onRejected);
 };
 
 }  // namespace kiln

@@ -1,0 +1,1 @@
+console.log("sync sibling: no async dependency, runs in its DFS turn");

@@ -1,0 +1,2 @@
+console.log("never: this module does not parse");
+export const x = ;

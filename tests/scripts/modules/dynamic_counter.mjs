@@ -1,0 +1,3 @@
+export let hits = 0;
+hits++;
+console.log("counter evaluated");

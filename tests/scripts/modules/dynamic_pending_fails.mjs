@@ -1,0 +1,3 @@
+console.log("fails: evaluating");
+await null;
+throw new RangeError("failed after an await");

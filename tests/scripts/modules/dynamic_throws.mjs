@@ -1,0 +1,2 @@
+console.log("dynamic_throws: evaluating");
+throw new Error("module initialization failed");

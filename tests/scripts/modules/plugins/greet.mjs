@@ -1,0 +1,2 @@
+console.log("greet plugin evaluated");
+export default (who) => `hello from ${who}`;
