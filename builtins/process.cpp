@@ -31,6 +31,7 @@
 #include "builtins/host_modules.h"
 #include "builtins/inspect.h"
 #include "builtins/process.h"
+#include "builtins/program.h"
 #include "builtins/promise.h"
 #include "builtins/string_util.h"
 #include "builtins/timers.h"
@@ -843,9 +844,16 @@ int finishProgram(VM& vm, Value result, ReportUncaughtFn report) {
   // queue do (node runs the listeners as a callback, then its microtasks).
   Root p(vm.heap(), processObject(vm));
   if (p.get().isObject()) {
+    int32_t code = exitCodeValue(vm, 0);
+    // A top-level await that never settled: exit code 13 unless the program
+    // chose one (node sets it from its own 'exit' listener, which runs first,
+    // so the listeners get the code from before it).
+    if (programEvaluationPending(vm) && exitCodeValue(vm, INT32_MIN) == INT32_MIN &&
+        setProcessProperty(vm, p.get(), "exitCode", Value::int32(13)) == Status::Exception)
+      return reportFailure(vm, Value::exception(), report);
     r.set(setProcessProperty(vm, p.get(), "_exiting", Value::boolean(true)) == Status::Exception
               ? Value::exception()
-              : emitProcessEvent(vm, "exit", Value::int32(exitCodeValue(vm, 0))));
+              : emitProcessEvent(vm, "exit", Value::int32(code)));
     if (!r.get().isException()) r.set(drainJobs(vm, JobErrors::Stop));
     if (failed(vm, r.get())) return reportFailure(vm, r.get(), report);
   }

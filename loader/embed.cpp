@@ -122,6 +122,16 @@ std::string stringProperty(VM& vm, Value obj, std::string_view name) {
   return toUtf8(vm, s);
 }
 
+// {"name","message","stack"} of an error the host reports itself.
+std::string errorJson(std::string_view name, std::string_view message) {
+  std::string out = "{\"name\":";
+  appendJsonString(out, name);
+  out += ",\"message\":";
+  appendJsonString(out, message);
+  out += ",\"stack\":\"\"}";
+  return out;
+}
+
 // {"name","message","stack"} of a thrown value.
 std::string exceptionJson(VM& vm, Value thrown) {
   Root t(vm.heap(), thrown);
@@ -200,13 +210,37 @@ std::string exportNames(VM& vm, Value ns) {
 // False with the failure in *out.
 bool finishModules(kiln_runtime* rt, uint32_t timeoutMs, kiln_result* out) {
   VM& vm = *rt->vm;
-  if (!programPaused(vm) && !programInModules(vm)) return true;
-  if (runProgram(vm, -1, /*eventLoop=*/false).isException()) {
-    *out = failure(rt, timeoutMs);
-    if (out->status == KILN_JS_EXCEPTION) rt->mustReset = "failed to initialize";
-    return false;
+  if (programPaused(vm) || programInModules(vm)) {
+    if (runProgram(vm, -1, /*eventLoop=*/false).isException()) {
+      *out = failure(rt, timeoutMs);
+      if (out->status == KILN_JS_EXCEPTION) rt->mustReset = "failed to initialize";
+      return false;
+    }
   }
-  return true;
+  // A top-level await still waiting (on a timer, say): the exports are not
+  // all initialized until the event loop settles the entry's evaluation.
+  if (programEvaluationPending(vm)) {
+    Root evaluation(vm.heap(), programEvaluation(vm));
+    if (runEventLoopUntilSettled(vm, evaluation.get()).isException()) {
+      *out = failure(rt, timeoutMs);
+      if (out->status == KILN_JS_EXCEPTION) rt->mustReset = "failed to initialize";
+      return false;
+    }
+  }
+  Value evaluation = programEvaluation(vm);
+  if (!isPromise(vm, evaluation)) return true;
+  auto* pc = vm.cell<InternalObjectCell>(evaluation);
+  int32_t state = pc->internal[kPromiseState].asInt();
+  if (state == kPromiseFulfilled) return true;
+  if (state == kPromiseRejected) {
+    vm.throwValue(pc->internal[kPromiseResult]);
+    *out = failure(rt, timeoutMs);
+  } else {
+    *out = makeResult(KILN_JS_EXCEPTION,
+                      errorJson("Error", "the entry module's top-level await never settled: the event loop has nothing left to run"));
+  }
+  rt->mustReset = "failed to initialize";
+  return false;
 }
 
 kiln_result callExport(kiln_runtime* rt, const char* exportName, const char* argsJson, uint32_t timeoutMs) {
@@ -280,11 +314,8 @@ kiln_result callExport(kiln_runtime* rt, const char* exportName, const char* arg
         vm.throwValue(vm.cell<ValueArrayCell>(reasons)->data()[0]);
         return failure(rt, timeoutMs);
       }
-      std::string json = "{\"name\":\"Error\",\"message\":";
-      appendJsonString(json, std::string("the promise returned by '") + exportName +
-                                 "' never settled: the event loop has nothing left to run");
-      json += ",\"stack\":\"\"}";
-      return makeResult(KILN_JS_EXCEPTION, json);
+      return makeResult(KILN_JS_EXCEPTION, errorJson("Error", std::string("the promise returned by '") + exportName +
+                                                             "' never settled: the event loop has nothing left to run"));
     }
     if (state == kPromiseRejected) {
       vm.throwValue(pc->internal[kPromiseResult]);

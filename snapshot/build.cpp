@@ -170,6 +170,11 @@ Attempt runEntry(const std::string& file, const BuildOptions& options, int32_t s
     Value m = programModule(vm, uint32_t(stopBefore));
     if (!m.isUndefined()) pause.file = moduleLabel(vm, m);
     pause.detail = fallbackWhy + "; it and the modules after it run at startup";
+  } else if (programEvaluationPending(vm)) {
+    // A top-level await waits on something only the event loop can settle
+    // (a timer, I/O): the modules after it run at startup.
+    pause.kind = "await";
+    pause.detail = "the modules ran at build time up to a top-level await that the event loop must settle";
   } else {
     pause.kind = "complete";
     pause.detail = "every module was evaluated at build time";

@@ -52,7 +52,7 @@ struct ModuleInfo {
 
 // Where build-time evaluation stopped.
 struct PausePoint {
-  std::string kind;    // "complete" | "effect" | "budget" | "module" (fallback) | "checkpoint"
+  std::string kind;    // "complete" | "effect" | "budget" | "module" (fallback) | "await" | "checkpoint"
   std::string file;    // empty when not inside code
   uint32_t line = 0, column = 0;
   std::string native;  // the native whose call stopped it, if any

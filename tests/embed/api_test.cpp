@@ -337,6 +337,22 @@ BOOST_AUTO_TEST_CASE(initialization_paused_at_an_effect_finishes_at_the_first_ca
   BOOST_TEST(r.output.out == "initializing\ninitializing\ninitializing\n");
 }
 
+BOOST_AUTO_TEST_CASE(top_level_await_settles_before_the_first_call) {
+  Runtime r("tla");
+  for (int i = 0; i < 3; i++) {
+    BOOST_REQUIRE(kiln_reset(r.rt) == KILN_OK);
+    BOOST_TEST(r.call("both").json == R"(["set before the await","set after the await"])");
+  }
+  Runtime f("tla_fails");
+  auto c = f.call("unreachable");
+  BOOST_TEST(c.status == KILN_JS_EXCEPTION);
+  BOOST_TEST(contains(c.json, R"("name":"RangeError")"));
+  BOOST_TEST(contains(c.json, "initialization failed"));
+  BOOST_TEST(f.call("unreachable").status == KILN_BAD_ARGUMENT);  // until reset
+  BOOST_REQUIRE(kiln_reset(f.rt) == KILN_OK);
+  BOOST_TEST(f.call("unreachable").status == KILN_JS_EXCEPTION);
+}
+
 BOOST_AUTO_TEST_CASE(runtimes_on_threads) {
   const int kThreads = 4, kRequests = gcStress() ? 5 : 200;
   std::atomic<int> failures{0};
