@@ -229,6 +229,24 @@ Value native_ProcessSetEnv(VM& vm, CallInfo& info) {
 // exiting (process.exit inside an 'exit' listener ends it right there); then
 // the program ends with process.exitCode ?? 0, which the listeners may have
 // changed. An error thrown by a listener propagates out of process.exit.
+// process.nextTick(callback, ...args): the nextTick queue runs after the
+// current operation, before the promise microtasks (builtins/promise.h).
+Value native_ProcessNextTick(VM& vm, CallInfo& info) {
+  Value callback = info.arg(0);
+  if (!isCallable(vm, callback)) return throwInvalidCallback(vm, callback);
+  Root cb(vm.heap(), callback);
+  Root args(vm.heap(), Value::undefined());
+  if (info.argc > 1) {
+    Ref a = newValueArray(vm, info.argc - 1, info.argc - 1);
+    if (!a) return Value::exception();
+    // info.argv lies on the VM stack, which never moves.
+    std::copy(info.argv + 1, info.argv + info.argc, vm.cell<ValueArrayCell>(a)->data());
+    args.set(Value::cell(a));
+  }
+  if (enqueueTick(vm, cb.get(), args.get()) == Status::Exception) return Value::exception();
+  return Value::undefined();
+}
+
 Value native_ProcessExit(VM& vm, CallInfo& info) {
   Root p(vm.heap(), processObject(vm));
   if (info.argc > 0) {
@@ -831,7 +849,7 @@ int finishProgram(VM& vm, Value result, ReportUncaughtFn report) {
   for (;;) {
     if (failed(vm, r.get())) return reportFailure(vm, r.get(), report);
     r.set(emitProcessEvent(vm, "beforeExit", Value::int32(exitCodeValue(vm, 0))));
-    if (!r.get().isException()) r.set(drainJobs(vm, JobErrors::Stop));
+    if (!r.get().isException()) r.set(drainTicksAndJobs(vm, false));
     if (failed(vm, r.get())) return reportFailure(vm, r.get(), report);
     if (!hasPendingTimers(vm)) break;
     // The same loop runProgram drives (checkpoint() may capture its jobs):
@@ -854,7 +872,7 @@ int finishProgram(VM& vm, Value result, ReportUncaughtFn report) {
     r.set(setProcessProperty(vm, p.get(), "_exiting", Value::boolean(true)) == Status::Exception
               ? Value::exception()
               : emitProcessEvent(vm, "exit", Value::int32(code)));
-    if (!r.get().isException()) r.set(drainJobs(vm, JobErrors::Stop));
+    if (!r.get().isException()) r.set(drainTicksAndJobs(vm, false));
     if (failed(vm, r.get())) return reportFailure(vm, r.get(), report);
   }
   return processExitCodeOr(vm, 0);
@@ -934,6 +952,7 @@ void installProcess(VM& vm, Value global) {
     }
   }
   if (defineMethod(vm, process, "exit", NativeId::ProcessExit, -1, kDefaultAttrs).isException()) return;
+  if (defineMethod(vm, process, "nextTick", NativeId::ProcessNextTick, -1, kDefaultAttrs).isException()) return;
   if (defineMethod(vm, process, "cwd", NativeId::ProcessCwd, -1, kDefaultAttrs).isException()) return;
   if (defineMethod(vm, process, "uptime", NativeId::ProcessUptime, -1, kDefaultAttrs).isException()) return;
   Value hr = defineMethod(vm, process, "hrtime", NativeId::ProcessHrtime, -1, kDefaultAttrs);

@@ -159,7 +159,7 @@ Value runProgram(VM& vm, int32_t stopBeforeModule, bool eventLoop) {
   }
   if (vm.buildMode || !eventLoop) return Value::undefined();
   vm.drivingEventLoop = true;
-  Value r = runEventLoop(vm);  // microtasks (modules past their awaits among them), timers, immediates
+  Value r = runEventLoop(vm, /*afterModules=*/true);  // microtasks (modules past their awaits among them), timers, immediates
   vm.drivingEventLoop = false;
   return r;
 }

@@ -30,11 +30,16 @@ enum JobKind : int32_t {
   kRejectJob = 1,   // [kind, reaction, argument]: NewPromiseReactionJob, reject side
   kThenableJob = 2, // [kind, promiseToResolve, thenable, then]: NewPromiseResolveThenableJob
   kCallbackJob = 3, // [kind, callback]: queueMicrotask
+  kTickJob = 4,     // [kind, callback, arguments (ValueArray) or undefined]: process.nextTick
 };
 
 // kQueueRunning: the job whose JS callback runs where checkpoint() may
-// capture it (see finishCapturedJob), or undefined.
-enum QueueSlot : uint32_t { kQueueHead = 0, kQueueRejections = 1, kQueueRunning = 2, kQueueFirstJob = 3 };
+// capture it (see finishCapturedJob), or undefined. kQueueTicks: node's
+// nextTick queue, a growable ValueArray of kTickJob records (or undefined),
+// consumed from index kQueueTickHead.
+enum QueueSlot : uint32_t {
+  kQueueHead = 0, kQueueRejections, kQueueRunning, kQueueTicks, kQueueTickHead, kQueueFirstJob
+};
 
 // The shared record of a combinator's element functions (Promise.all,
 // allSettled, any): [[Values]] / [[Errors]] (a growable ValueArray),
@@ -97,6 +102,8 @@ Value jobQueue(VM& vm) {
   c->data()[kQueueHead] = Value::int32(kQueueFirstJob);
   c->data()[kQueueRejections] = Value::undefined();
   c->data()[kQueueRunning] = Value::undefined();
+  c->data()[kQueueTicks] = Value::undefined();
+  c->data()[kQueueTickHead] = Value::int32(0);
   vm.roots().jobQueue = Value::cell(a);
   return vm.roots().jobQueue;
 }
@@ -465,6 +472,16 @@ Value runJob(VM& vm, Value job) {
       KILN_TRY(call(vm, arr(vm, j.get())->data()[1], Value::undefined()));
       return Value::undefined();
     }
+    case kTickJob: {
+      Value args = a->data()[2];
+      Root held(vm.heap(), args);
+      uint32_t n = args.isCell() ? arr(vm, args)->length : 0;
+      CapturableJob capture(vm, j.get());
+      // call() copies the arguments onto the VM stack before anything allocates.
+      std::span<const Value> list = n ? std::span<const Value>(arr(vm, held.get())->data(), n) : std::span<const Value>();
+      KILN_TRY(call(vm, arr(vm, j.get())->data()[1], Value::undefined(), list));
+      return Value::undefined();
+    }
     default:
       return vm.throwTypeError("corrupt job record");
   }
@@ -596,6 +613,60 @@ Value drainJobs(VM& vm, JobErrors mode) {
   }
 }
 
+Status enqueueTick(VM& vm, Value callback, Value args) {
+  Root cb(vm.heap(), callback), a(vm.heap(), args);
+  if (jobQueue(vm).isException()) return Status::Exception;
+  Value tick = newRecord(vm, {Value::int32(kTickJob), cb.get(), a.get()});
+  if (tick.isException()) return Status::Exception;
+  Value list = listAppend(vm, arr(vm, vm.roots().jobQueue)->data()[kQueueTicks], tick);
+  if (list.isException()) return Status::Exception;
+  arr(vm, vm.roots().jobQueue)->data()[kQueueTicks] = list;
+  return Status::True;
+}
+
+namespace {
+
+// The next nextTick record, or empty.
+Value dequeueTick(VM& vm) {
+  Value q = vm.roots().jobQueue;
+  if (!q.isCell()) return Value::empty();
+  Value* slots = arr(vm, q)->data();
+  if (!slots[kQueueTicks].isCell()) return Value::empty();
+  auto* list = arr(vm, slots[kQueueTicks]);
+  uint32_t head = uint32_t(slots[kQueueTickHead].asInt());
+  if (head >= list->length) {
+    slots[kQueueTicks] = Value::undefined();
+    slots[kQueueTickHead] = Value::int32(0);
+    return Value::empty();
+  }
+  Value tick = list->data()[head];
+  list->data()[head] = Value::undefined();
+  slots[kQueueTickHead] = Value::int32(int32_t(head + 1));
+  return tick;
+}
+
+bool hasTicks(VM& vm) {
+  Value q = vm.roots().jobQueue;
+  if (!q.isCell()) return false;
+  Value* slots = arr(vm, q)->data();
+  return slots[kQueueTicks].isCell() && uint32_t(slots[kQueueTickHead].asInt()) < arr(vm, slots[kQueueTicks])->length;
+}
+
+}  // namespace
+
+Value drainTicksAndJobs(VM& vm, bool jobsFirst) {
+  if (jobsFirst) KILN_TRY(drainJobs(vm, JobErrors::Stop));
+  do {
+    for (;;) {
+      Value tick = dequeueTick(vm);
+      if (tick.isEmpty()) break;
+      KILN_TRY(runJob(vm, tick));
+    }
+    KILN_TRY(drainJobs(vm, JobErrors::Stop));
+  } while (hasTicks(vm));
+  return Value::undefined();
+}
+
 Value finishCapturedJob(VM& vm, Value result) {
   Value q = vm.roots().jobQueue;
   if (!q.isCell() || !arr(vm, q)->data()[kQueueRunning].isCell()) return result;
@@ -603,7 +674,7 @@ Value finishCapturedJob(VM& vm, Value result) {
   arr(vm, q)->data()[kQueueRunning] = Value::undefined();
   auto* a = arr(vm, job.get());
   int32_t kind = a->data()[0].asInt();
-  if (kind == kCallbackJob) return result;  // queueMicrotask: an error is uncaught
+  if (kind == kCallbackJob || kind == kTickJob) return result;  // an error is uncaught
   Value value;
   bool abrupt;
   if (!handlerCompletion(vm, result, &value, &abrupt)) return Value::exception();

@@ -69,6 +69,15 @@ enum class JobErrors {
 // exception for uncatchable conditions, an expired deadline, or (Stop) an
 // unhandled job error; undefined otherwise.
 Value drainJobs(VM& vm, JobErrors mode);
+// process.nextTick: queues callback(...args) (args: a ValueArray or
+// undefined) on the nextTick queue, which runs before the microtasks.
+Status enqueueTick(VM& vm, Value callback, Value args);
+// What node runs after each macrotask (processTicksAndRejections): every
+// queued tick (and those they queue), then the microtasks, again while ticks
+// remain. jobsFirst: the microtasks once before, as after an ES module's
+// evaluation (which itself runs as a microtask in node). Returns exception
+// for an error nothing catches (pending) or an uncatchable condition.
+Value drainTicksAndJobs(VM& vm, bool jobsFirst);
 // finishCapturedCallback (builtins/timers.h) for a job: settles the promise
 // of the reaction whose handler checkpoint() captured, with `result` (its
 // return value, or exception). Returns `result` when no job was captured.

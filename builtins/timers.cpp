@@ -283,10 +283,10 @@ Status afterTimerCallback(VM& vm, Value entry) {
 
 enum class Step { Continue, Stop, Exception };
 
-// After every macrotask: drain the microtasks, then stop the loop if a
-// rejection went unhandled.
-Step afterTask(VM& vm) {
-  if (drainJobs(vm, JobErrors::Stop).isException()) return Step::Exception;
+// After every macrotask: the nextTick queue and the microtasks (as node's
+// processTicksAndRejections), then stop the loop if a rejection went unhandled.
+Step afterTask(VM& vm, bool jobsFirst = false) {
+  if (drainTicksAndJobs(vm, jobsFirst).isException()) return Step::Exception;
   return hasUnhandledRejections(vm) ? Step::Stop : Step::Continue;
 }
 
@@ -403,8 +403,8 @@ bool hasPendingTimers(VM& vm) {
   return false;
 }
 
-Value runEventLoop(VM& vm) {
-  Step s = afterTask(vm);
+Value runEventLoop(VM& vm, bool afterModules) {
+  Step s = afterTask(vm, afterModules);
   if (s == Step::Exception) return Value::exception();
   if (s == Step::Stop) return Value::undefined();
   while (hasPendingTimers(vm)) {

@@ -38,7 +38,10 @@ namespace kiln {
 // handler after a microtask drain: the host then takes it with
 // PromiseHooks::takeUnhandledRejections and reports it (node's default
 // --unhandled-rejections=throw ends the process there).
-Value runEventLoop(VM& vm);
+// afterModules: the program's modules were just evaluated, so microtasks run
+// before the nextTick queue the first time (in node an ES module's evaluation
+// is itself a microtask); a classic script's ticks run first.
+Value runEventLoop(VM& vm, bool afterModules = false);
 
 // The embedding API's loop (loader/embed.cpp): runs microtasks, timers and
 // immediates as runEventLoop does, but only until `promise` is settled (or
