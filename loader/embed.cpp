@@ -324,6 +324,17 @@ kiln_result callExport(kiln_runtime* rt, const char* exportName, const char* arg
     result.set(pc->internal[kPromiseResult]);
   }
 
+  // What the call left for the microtask queues runs now, as it would when
+  // the call returns to node's event loop; a rejection nothing handled is
+  // this call's error (--unhandled-rejections=throw). Timers wait for the
+  // next call, or are dropped by kiln_reset.
+  if (drainTicksAndJobs(vm, false).isException()) return failure(rt, timeoutMs);
+  Value reasons = vm.promises->takeUnhandledRejections(vm);
+  if (reasons.isCell() && vm.cell<ValueArrayCell>(reasons)->length > 0) {
+    vm.throwValue(vm.cell<ValueArrayCell>(reasons)->data()[0]);
+    return failure(rt, timeoutMs);
+  }
+
   // The value as JSON.
   Value json = callJson(vm, NativeId::JSON_stringify, result.get());
   if (json.isException()) return failure(rt, timeoutMs);

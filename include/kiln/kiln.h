@@ -24,9 +24,10 @@
  * run at once on several threads.
  *
  * Program state at kiln_init is the image's: if the build paused before the
- * entry module finished (its first effect, e.g. a console.log at top level),
- * the first kiln_execute after each reset finishes the module evaluation
- * (and its microtasks) before calling the export.
+ * entry module finished (its first effect, e.g. a console.log at top level,
+ * or a top-level await on a timer), the first kiln_execute after each reset
+ * finishes the module evaluation (running the event loop until the entry's
+ * top-level await settles) before calling the export.
  */
 #ifndef KILN_KILN_H
 #define KILN_KILN_H
@@ -95,8 +96,11 @@ KILN_API kiln_status kiln_reset(kiln_runtime *rt);
 
 /* Calls the export `export_name` of the entry module with the elements of
    the JSON array `args_json_array` (NULL: no arguments) as arguments. An
-   async export (or one returning a promise) runs the event loop until the
-   promise settles. timeout_ms: wall-clock limit of the call, 0 for none. */
+   async export (or one returning a promise or thenable) runs the event loop
+   until the promise settles. Then the nextTick and microtask queues run
+   (a rejection nothing handled makes the call fail, as it ends a node
+   process); timers still pending wait for the next call or are dropped by
+   kiln_reset. timeout_ms: wall-clock limit of the call, 0 for none. */
 KILN_API kiln_result kiln_execute(kiln_runtime *rt, const char *export_name, const char *args_json_array,
                                   uint32_t timeout_ms);
 

@@ -309,6 +309,15 @@ BOOST_AUTO_TEST_CASE(heap_limit) {
   BOOST_TEST(stats.heap_used_bytes >= stats.image_heap_bytes);
 }
 
+BOOST_AUTO_TEST_CASE(microtasks_run_before_the_call_returns) {
+  Runtime r;
+  BOOST_TEST(r.call("later").json == R"("returned")");
+  BOOST_TEST(r.output.out == "microtask after the call\n");
+  auto c = r.call("rejectsInTheBackground");
+  BOOST_TEST(c.status == KILN_JS_EXCEPTION);
+  BOOST_TEST(contains(c.json, "nobody handles this"));
+}
+
 BOOST_AUTO_TEST_CASE(output_goes_to_the_write_callback) {
   Runtime r;
   BOOST_TEST(r.call("log", R"(["hello"])").json == R"("logged")");
