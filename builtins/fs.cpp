@@ -23,8 +23,10 @@
 #include <string>
 #include <vector>
 
+#include "builtins/array_buffer.h"
 #include "builtins/builtins.h"
 #include "builtins/host_modules.h"
+#include "builtins/inspect.h"
 #include "engine/conversions.h"
 #include "engine/errors.h"
 #include "engine/strings.h"
@@ -51,8 +53,14 @@ constexpr ErrnoInfo kErrnos[] = {
     {EAGAIN, "EAGAIN", "resource temporarily unavailable"},
 };
 
-// Throws Node's error for a failed system call.
-Value throwErrno(VM& vm, int err, const char* syscall, const std::string* path, const std::string* dest = nullptr) {
+// How Node orders an errno error's own properties: its writeSync builds the
+// error elsewhere than the other calls and puts syscall before code.
+enum class ErrnoKeys : uint8_t { CodeFirst, SyscallFirst };
+
+// Throws Node's error for a failed system call; `detail`, when given, is
+// appended to the message (kiln's own explanation of the failure).
+Value throwErrno(VM& vm, int err, const char* syscall, const std::string* path, const std::string* dest = nullptr,
+                 const std::string* detail = nullptr, ErrnoKeys order = ErrnoKeys::CodeFirst) {
   std::string code = "E" + std::to_string(err), description = std::strerror(err);
   for (const ErrnoInfo& e : kErrnos)
     if (e.err == err) {
@@ -62,6 +70,7 @@ Value throwErrno(VM& vm, int err, const char* syscall, const std::string* path, 
   std::string message = code + ": " + description + ", " + syscall;
   if (path) message += " '" + *path + "'";
   if (dest) message += " -> '" + *dest + "'";
+  if (detail) message += *detail;
   Root error(vm.heap(), KILN_TRY(newError(vm, ErrorType::Error, message)));
   auto put = [&](const char* name, Value v) -> bool {
     if (v.isException()) return false;
@@ -71,8 +80,10 @@ Value throwErrno(VM& vm, int err, const char* syscall, const std::string* path, 
     defineValue(vm, error.get(), key, vr.get(), kDefaultAttrs);
     return true;
   };
-  if (!put("errno", Value::int32(-err)) || !put("code", newStringUtf8(vm, code)) ||
-      !put("syscall", newStringUtf8(vm, syscall)))
+  if (!put("errno", Value::int32(-err))) return Value::exception();
+  if (order == ErrnoKeys::SyscallFirst
+          ? !put("syscall", newStringUtf8(vm, syscall)) || !put("code", newStringUtf8(vm, code))
+          : !put("code", newStringUtf8(vm, code)) || !put("syscall", newStringUtf8(vm, syscall)))
     return Value::exception();
   if (path && !put("path", newStringUtf8(vm, *path))) return Value::exception();
   if (dest && !put("dest", newStringUtf8(vm, *dest))) return Value::exception();
@@ -387,6 +398,319 @@ bool writeAll(int fd, const std::string& data) {
   return true;
 }
 
+// ---- file descriptors ---------------------------------------------------------------------
+// A JS fd is not the OS's. 0-2 are the standard streams; from 3 on, an fd is
+// an entry of the fd record: a holder ValueArray (the data2 slot of every fs
+// native that takes fds) whose element 0 is a ValueArray of kFdFields Values
+// per fd: the VM's hostFileEpoch when the file was opened (Number), its index
+// in vm.hostFiles (Int) and the path it was opened with; undefined when the
+// fd is free. An entry of another epoch was opened by the process that wrote
+// the image this program resumed from: its OS file is gone, and the entry
+// stays (stale) until closeSync, so the fd is not handed out again meanwhile.
+constexpr int kFirstTableFd = 3;
+constexpr uint32_t kFdFields = 3;
+constexpr double kMaxSafeInteger = 9007199254740991.0;
+
+Value fdRecord(VM& vm, CallInfo& info) { return vm.cell<NativeFunctionCell>(info.callee)->data2; }
+
+Value newFdRecord(VM& vm) {
+  Ref holder = newValueArray(vm, 1, 1);
+  if (!holder) return Value::exception();
+  Root h(vm.heap(), Value::cell(holder));
+  Ref entries = newValueArray(vm, 8 * kFdFields, 0);
+  if (!entries) return Value::exception();
+  vm.cell<ValueArrayCell>(h.get())->data()[0] = Value::cell(entries);
+  return h.get();
+}
+
+ValueArrayCell* fdEntries(VM& vm, Value record) {
+  return vm.cell<ValueArrayCell>(vm.cell<ValueArrayCell>(record)->data()[0]);
+}
+
+enum class FdState : uint8_t { Open, Free, Stale };
+struct FdEntry {
+  FdState state;
+  int osFd = -1;
+  uint32_t tableIndex = UINT32_MAX;  // UINT32_MAX: a standard stream
+};
+
+FdEntry lookupFd(VM& vm, Value record, int fd) {
+  if (fd < kFirstTableFd) return {FdState::Open, fd};
+  if (!record.isCell()) return {FdState::Free};
+  ValueArrayCell* entries = fdEntries(vm, record);
+  uint64_t slot = uint64_t(fd - kFirstTableFd) * kFdFields;
+  if (slot + kFdFields > entries->length) return {FdState::Free};
+  const Value* e = entries->data() + slot;
+  if (e[0].isUndefined()) return {FdState::Free};
+  if (e[0].toDouble() != double(vm.hostFileEpoch)) return {FdState::Stale};
+  uint32_t index = uint32_t(e[1].asInt());
+  if (index >= vm.hostFiles.size() || vm.hostFiles[index] < 0) return {FdState::Free};
+  return {FdState::Open, vm.hostFiles[index], index};
+}
+
+// Forgets JS fd `fd` (the caller closes its OS fd, if any).
+void releaseFd(VM& vm, Value record, int fd) {
+  ValueArrayCell* entries = fdEntries(vm, record);
+  uint32_t slot = uint32_t(fd - kFirstTableFd) * kFdFields;
+  for (uint32_t i = 0; i < kFdFields; i++) entries->data()[slot + i] = Value::undefined();
+  while (entries->length >= kFdFields && entries->data()[entries->length - kFdFields].isUndefined())
+    entries->length -= kFdFields;
+}
+
+// A new JS fd for `osFd`, opened as `path`; closes osFd on failure.
+Value allocateFd(VM& vm, Value record, int osFd, const std::string& path) {
+  Root rec(vm.heap(), record);
+  Value p = newStringUtf8(vm, path);
+  if (p.isException()) {
+    ::close(osFd);
+    return p;
+  }
+  Root pathValue(vm.heap(), p);
+  // The lowest free fd, as POSIX open() picks.
+  ValueArrayCell* entries = fdEntries(vm, rec.get());
+  uint32_t slot = 0;
+  while (slot < entries->length && !entries->data()[slot].isUndefined()) slot += kFdFields;
+  if (slot + kFdFields > entries->capacity) {
+    uint32_t capacity = entries->capacity * 2;
+    if (capacity > uint32_t(INT32_MAX - kFirstTableFd)) {
+      ::close(osFd);
+      return throwErrno(vm, EMFILE, "open", &path);
+    }
+    Ref grown = newValueArray(vm, capacity, 0);
+    if (!grown) {
+      ::close(osFd);
+      return Value::exception();
+    }
+    entries = fdEntries(vm, rec.get());
+    auto* g = vm.cell<ValueArrayCell>(grown);
+    std::copy_n(entries->data(), entries->length, g->data());
+    g->length = entries->length;
+    vm.cell<ValueArrayCell>(rec.get())->data()[0] = Value::cell(grown);
+    entries = g;
+  }
+  uint32_t index = 0;
+  while (index < vm.hostFiles.size() && vm.hostFiles[index] >= 0) index++;
+  if (index == vm.hostFiles.size()) vm.hostFiles.push_back(osFd);
+  else vm.hostFiles[index] = osFd;
+  Value* e = entries->data() + slot;
+  e[0] = Value::number(double(vm.hostFileEpoch));
+  e[1] = Value::int32(int32_t(index));
+  e[2] = pathValue.get();
+  entries->length = std::max(entries->length, slot + kFdFields);
+  return Value::int32(int32_t(slot / kFdFields) + kFirstTableFd);
+}
+
+// The clear error for an fd that an image brought back: EBADF, with why.
+Value throwStaleFd(VM& vm, Value record, int fd, const char* syscall) {
+  const Value* e = fdEntries(vm, record)->data() + uint32_t(fd - kFirstTableFd) * kFdFields;
+  std::string detail = " (fd " + std::to_string(fd);
+  if (e[2].isString()) detail += ", '" + toUtf8(vm, e[2]) + "'";
+  detail += "): the file was opened before the checkpoint this program resumed from, and open files do not "
+            "survive an image; reopen it";
+  return throwErrno(vm, EBADF, syscall, nullptr, nullptr, &detail);
+}
+
+// The OS fd of JS fd `fd`, or false with EBADF thrown (as `syscall` fails).
+bool resolveFd(VM& vm, Value record, int fd, const char* syscall, int* osFd,
+               ErrnoKeys order = ErrnoKeys::CodeFirst) {
+  FdEntry entry = lookupFd(vm, record, fd);
+  if (entry.state == FdState::Stale) {
+    throwStaleFd(vm, record, fd, syscall);
+    return false;
+  }
+  if (entry.state == FdState::Free) {
+    throwErrno(vm, EBADF, syscall, nullptr, nullptr, nullptr, order);
+    return false;
+  }
+  *osFd = entry.osFd;
+  return true;
+}
+
+std::string numberText(VM& vm, Value v) {
+  Value s = numberToString(vm, v.toDouble());
+  if (s.isException()) {
+    vm.takeException();
+    return "NaN";
+  }
+  return toUtf8(vm, s);
+}
+
+Value throwOutOfRange(VM& vm, const char* name, const std::string& range, Value received) {
+  return throwNodeError(vm, ErrorType::RangeError, "ERR_OUT_OF_RANGE",
+                        std::string("The value of \"") + name + "\" is out of range. It must be " + range +
+                            ". Received " + numberText(vm, received));
+}
+
+// Node's validateInteger(value, name, min, max) for Numbers.
+bool integerArg(VM& vm, Value v, const char* name, double min, double max, double* out, const char* types = "number") {
+  if (!v.isNumber()) {
+    throwNodeError(vm, ErrorType::TypeError, "ERR_INVALID_ARG_TYPE",
+                   std::string("The \"") + name + "\" argument must be of type " + types + "." +
+                       describeReceived(vm, v));
+    return false;
+  }
+  double d = v.toDouble();
+  if (d != std::trunc(d) || std::isnan(d)) {
+    throwOutOfRange(vm, name, "an integer", v);
+    return false;
+  }
+  if (d < min || d > max) {
+    throwOutOfRange(vm, name, ">= " + numberText(vm, Value::number(min)) + " && <= " + numberText(vm, Value::number(max)), v);
+    return false;
+  }
+  *out = d;
+  return true;
+}
+
+// Node's getValidatedFd.
+bool fdArg(VM& vm, Value v, int* fd) {
+  double d;
+  if (!integerArg(vm, v, "fd", 0, INT32_MAX, &d)) return false;
+  *fd = int(d);
+  return true;
+}
+
+// Node's stringToFlags: a number as is, the strings of fs.open's table.
+bool flagsArg(VM& vm, Value v, int* out) {
+  if (v.isNullish()) {
+    *out = O_RDONLY;
+    return true;
+  }
+  if (v.isNumber()) {
+    *out = int(v.toDouble());
+    return true;
+  }
+  static constexpr std::pair<const char*, int> kFlags[] = {
+      {"r", O_RDONLY},
+      {"rs", O_RDONLY | O_SYNC},
+      {"sr", O_RDONLY | O_SYNC},
+      {"r+", O_RDWR},
+      {"rs+", O_RDWR | O_SYNC},
+      {"sr+", O_RDWR | O_SYNC},
+      {"w", O_TRUNC | O_CREAT | O_WRONLY},
+      {"wx", O_TRUNC | O_CREAT | O_WRONLY | O_EXCL},
+      {"xw", O_TRUNC | O_CREAT | O_WRONLY | O_EXCL},
+      {"w+", O_TRUNC | O_CREAT | O_RDWR},
+      {"wx+", O_TRUNC | O_CREAT | O_RDWR | O_EXCL},
+      {"xw+", O_TRUNC | O_CREAT | O_RDWR | O_EXCL},
+      {"a", O_APPEND | O_CREAT | O_WRONLY},
+      {"ax", O_APPEND | O_CREAT | O_WRONLY | O_EXCL},
+      {"xa", O_APPEND | O_CREAT | O_WRONLY | O_EXCL},
+      {"as", O_APPEND | O_CREAT | O_WRONLY | O_SYNC},
+      {"sa", O_APPEND | O_CREAT | O_WRONLY | O_SYNC},
+      {"a+", O_APPEND | O_CREAT | O_RDWR},
+      {"ax+", O_APPEND | O_CREAT | O_RDWR | O_EXCL},
+      {"xa+", O_APPEND | O_CREAT | O_RDWR | O_EXCL},
+      {"as+", O_APPEND | O_CREAT | O_RDWR | O_SYNC},
+      {"sa+", O_APPEND | O_CREAT | O_RDWR | O_SYNC},
+  };
+  if (v.isString()) {
+    std::string s = toUtf8(vm, v);
+    for (auto [name, flags] : kFlags)
+      if (s == name) {
+        *out = flags;
+        return true;
+      }
+  }
+  std::string text = inspect(vm, v);
+  if (vm.hasException()) return false;
+  throwNodeError(vm, ErrorType::TypeError, "ERR_INVALID_ARG_VALUE",
+                 "The argument 'flags' is invalid. Received " + text);
+  return false;
+}
+
+// Node's parseFileMode: a 32-bit unsigned integer or an octal string.
+bool modeArg(VM& vm, Value v, mode_t def, mode_t* out) {
+  if (v.isUndefined()) {
+    *out = def;
+    return true;
+  }
+  if (v.isString()) {
+    std::string s = toUtf8(vm, v);
+    bool octal = !s.empty() && s.size() <= 11 && s.find_first_not_of("01234567") == std::string::npos;
+    if (!octal) {
+      throwNodeError(vm, ErrorType::TypeError, "ERR_INVALID_ARG_VALUE",
+                     "The argument 'mode' must be a 32-bit unsigned integer or an octal string. Received '" + s + "'");
+      return false;
+    }
+    *out = mode_t(std::stoull(s, nullptr, 8) & 0xFFFFFFFFu);
+    return true;
+  }
+  double d;
+  if (!integerArg(vm, v, "mode", 0, 4294967295.0, &d)) return false;
+  *out = mode_t(d);
+  return true;
+}
+
+// The bytes a Buffer, TypedArray or DataView views: its ArrayBuffer, the
+// view's byte offset in it and its byte length. False when `v` is no view.
+bool viewArg(VM& vm, Value v, Value* buffer, double* byteOffset, double* byteLength) {
+  if (!v.isObject()) return false;
+  CellKind kind = kindOf(vm, v);
+  if (kind == CellKind::TypedArray) {
+    *buffer = typedArrayBuffer(vm, v);
+    *byteOffset = typedArrayByteOffset(vm, v);
+    *byteLength = isTypedArrayOutOfBounds(vm, v) ? 0 : typedArrayByteLength(vm, v);
+    return true;
+  }
+  if (kind == CellKind::DataView) {
+    auto* view = vm.cell<InternalObjectCell>(v);
+    *buffer = view->internal[0];
+    *byteOffset = view->internal[1].toDouble();
+    double bufferLength = arrayBufferByteLength(vm, *buffer);
+    *byteLength = view->internal[2].isUndefined() ? bufferLength - *byteOffset : view->internal[2].toDouble();
+    if (*byteOffset + *byteLength > bufferLength) *byteLength = 0;
+    return true;
+  }
+  return false;
+}
+
+// Where the bytes of a view start now (allocation can move nothing, but a
+// getter run since the view was examined can detach its buffer).
+uint8_t* viewData(VM& vm, Value view) {
+  Value buffer;
+  double offset, length;
+  if (!viewArg(vm, view, &buffer, &offset, &length) || length == 0) return nullptr;
+  uint8_t* data = arrayBufferData(vm, buffer);
+  return data ? data + size_t(offset) : nullptr;
+}
+
+Value getOption(VM& vm, Value options, const char* name) {
+  Root o(vm.heap(), options);
+  Value key = KILN_TRY(keyFor(vm, name));
+  return get(vm, o.get(), key);
+}
+
+// A `position` argument: -1 (the current position) for null/undefined.
+bool positionArg(VM& vm, Value v, double* out) {
+  if (v.isNullish()) {
+    *out = -1;
+    return true;
+  }
+  return integerArg(vm, v, "position", -1, kMaxSafeInteger, out, "bigint or integer");
+}
+
+// Writes all of `bytes` to JS fd `fd`'s OS fd, at `position` (-1: the
+// current one). The standard output streams go through vm.write, so that
+// they stay in order with console output and the host's capture.
+bool writeFd(VM& vm, int osFd, const uint8_t* bytes, size_t size, double position) {
+  if (osFd == 1 || osFd == 2) {
+    vm.write(osFd, std::string_view(reinterpret_cast<const char*>(bytes), size));
+    return true;
+  }
+  size_t done = 0;
+  while (done < size) {
+    ssize_t n = position >= 0 ? ::pwrite(osFd, bytes + done, size - done, off_t(position + double(done)))
+                              : ::write(osFd, bytes + done, size - done);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return false;
+    }
+    done += size_t(n);
+  }
+  return true;
+}
+
 Value writeFile(VM& vm, CallInfo& info, bool append) {
   std::string path;
   int fd;
@@ -404,9 +728,16 @@ Value writeFile(VM& vm, CallInfo& info, bool append) {
     fd = ::open(path.c_str(), flags, 0666);
     if (fd < 0) return throwErrno(vm, errno, "open", &path);
   }
+  if (!ownFd) {
+    int osFd;
+    if (!resolveFd(vm, fdRecord(vm, info), fd, "write", &osFd)) return Value::exception();
+    if (!writeFd(vm, osFd, reinterpret_cast<const uint8_t*>(data.data()), data.size(), -1))
+      return throwErrno(vm, errno, "write", nullptr);
+    return Value::undefined();
+  }
   bool ok = writeAll(fd, data);
   int err = errno;
-  if (ownFd) ::close(fd);
+  ::close(fd);
   if (!ok) return throwErrno(vm, err, "write", nullptr);
   return Value::undefined();
 }
@@ -545,6 +876,11 @@ Value native_FsReadFileSync(VM& vm, CallInfo& info) {
   if (ownFd) {
     fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) return throwErrno(vm, errno, "open", &path);
+  } else {
+    // From the fd's current position; Node checks the fd with fstat first.
+    struct stat st;
+    if (!resolveFd(vm, fdRecord(vm, info), fd, "fstat", &fd)) return Value::exception();
+    if (::fstat(fd, &st) != 0) return throwErrno(vm, errno, "fstat", nullptr);
   }
   std::string bytes;
   bool ok = readAll(fd, &bytes);
@@ -714,6 +1050,188 @@ Value native_FsDirentIsSymbolicLink(VM& vm, CallInfo& info) { return direntTest(
 Value native_FsStats(VM& vm, CallInfo&) { return vm.throwTypeError("Illegal constructor"); }
 Value native_FsDirent(VM& vm, CallInfo&) { return vm.throwTypeError("Illegal constructor"); }
 
+// ---- file descriptors: openSync, closeSync, readSync, writeSync, fstatSync ----
+
+// fs.openSync(path[, flags[, mode]]): a JS fd (see fdRecord).
+Value native_FsOpenSync(VM& vm, CallInfo& info) {
+  std::string path;
+  int flags;
+  mode_t mode;
+  if (!pathArg(vm, info.arg(0), "path", &path) || !flagsArg(vm, info.arg(1), &flags) ||
+      !modeArg(vm, info.arg(2), 0666, &mode))
+    return Value::exception();
+  int osFd;
+  do osFd = ::open(path.c_str(), flags | O_CLOEXEC, mode);
+  while (osFd < 0 && errno == EINTR);
+  if (osFd < 0) return throwErrno(vm, errno, "open", &path);
+  return allocateFd(vm, fdRecord(vm, info), osFd, path);
+}
+
+// fs.closeSync(fd). The standard streams stay open: closing the host's own
+// stdout under a VM that shares the process would break every other VM.
+Value native_FsCloseSync(VM& vm, CallInfo& info) {
+  int fd;
+  if (!fdArg(vm, info.arg(0), &fd)) return Value::exception();
+  if (fd < kFirstTableFd) return Value::undefined();
+  Value record = fdRecord(vm, info);
+  FdEntry entry = lookupFd(vm, record, fd);
+  if (entry.state == FdState::Free) return throwErrno(vm, EBADF, "close", nullptr);
+  if (entry.state == FdState::Stale) {
+    // Its OS fd is not ours (another process had it): only the entry goes.
+    Value error = throwStaleFd(vm, record, fd, "close");
+    releaseFd(vm, record, fd);
+    return error;
+  }
+  releaseFd(vm, record, fd);
+  vm.hostFiles[entry.tableIndex] = -1;
+  // The fd is released even when close reports an error (POSIX leaves it
+  // unspecified otherwise; Linux always releases it).
+  if (::close(entry.osFd) != 0 && errno != EINTR) return throwErrno(vm, errno, "close", nullptr);
+  return Value::undefined();
+}
+
+// fs.readSync(fd, buffer, offset, length, position) or
+// fs.readSync(fd, buffer[, { offset, length, position }]): bytes read.
+Value native_FsReadSync(VM& vm, CallInfo& info) {
+  int fd;
+  if (!fdArg(vm, info.arg(0), &fd)) return Value::exception();
+  Root view(vm.heap(), info.arg(1));
+  Value buffer;
+  double byteOffset, byteLength;
+  if (!viewArg(vm, view.get(), &buffer, &byteOffset, &byteLength))
+    return throwNodeError(vm, ErrorType::TypeError, "ERR_INVALID_ARG_TYPE",
+                          "The \"buffer\" argument must be an instance of Buffer, TypedArray, or DataView." +
+                              describeReceived(vm, view.get()));
+  Root offset(vm.heap(), info.arg(2)), length(vm.heap(), info.arg(3)), position(vm.heap(), info.arg(4));
+  if (info.argc <= 3 || offset.get().isObject() || offset.get().isNull()) {
+    Value options = offset.get();
+    if (!options.isNullish() && !options.isObject())
+      return throwNodeError(vm, ErrorType::TypeError, "ERR_INVALID_ARG_TYPE",
+                            "The \"options\" argument must be of type object." + describeReceived(vm, options));
+    Root o(vm.heap(), options);
+    offset.set(Value::undefined());
+    length.set(Value::undefined());
+    position.set(Value::undefined());
+    if (options.isObject()) {
+      offset.set(KILN_TRY(getOption(vm, o.get(), "offset")));
+      length.set(KILN_TRY(getOption(vm, o.get(), "length")));
+      position.set(KILN_TRY(getOption(vm, o.get(), "position")));
+    }
+    if (offset.get().isUndefined()) offset.set(Value::int32(0));
+    if (length.get().isUndefined()) {
+      // buffer.byteLength - offset, as JS computes it.
+      Value n = KILN_TRY(toNumber(vm, offset.get()));
+      length.set(Value::number(byteLength - n.toDouble()));
+    }
+  }
+  double off = 0, pos;
+  if (!offset.get().isUndefined() && !integerArg(vm, offset.get(), "offset", 0, kMaxSafeInteger, &off))
+    return Value::exception();
+  Value len = KILN_TRY(toInt32(vm, length.get()));  // length |= 0
+  double count = len.toDouble();
+  if (count == 0) return Value::int32(0);
+  // The view again: user code (getters, valueOf) may have run since.
+  if (!viewArg(vm, view.get(), &buffer, &byteOffset, &byteLength)) return Value::exception();
+  if (byteLength == 0) {
+    std::string shown = inspect(vm, view.get());
+    if (vm.hasException()) return Value::exception();
+    return throwNodeError(vm, ErrorType::TypeError, "ERR_INVALID_ARG_VALUE",
+                          "The argument 'buffer' is empty and cannot be written. Received " + shown);
+  }
+  if (count < 0) return throwOutOfRange(vm, "length", ">= 0", len);
+  if (off + count > byteLength)
+    return throwOutOfRange(vm, "length", "<= " + numberText(vm, Value::number(byteLength - off)), len);
+  if (!positionArg(vm, position.get(), &pos)) return Value::exception();
+  int osFd;
+  if (!resolveFd(vm, fdRecord(vm, info), fd, "read", &osFd)) return Value::exception();
+  uint8_t* data = viewData(vm, view.get());
+  if (!data) return Value::int32(0);
+  ssize_t n;
+  do n = pos >= 0 ? ::pread(osFd, data + size_t(off), size_t(count), off_t(pos)) : ::read(osFd, data + size_t(off), size_t(count));
+  while (n < 0 && errno == EINTR);
+  if (n < 0) return throwErrno(vm, errno, "read", nullptr);
+  return Value::number(double(n));
+}
+
+// fs.writeSync(fd, buffer, offset[, length[, position]]),
+// fs.writeSync(fd, buffer[, { offset, length, position }]) and
+// fs.writeSync(fd, string[, position[, encoding]]): bytes written.
+Value native_FsWriteSync(VM& vm, CallInfo& info) {
+  int fd;
+  if (!fdArg(vm, info.arg(0), &fd)) return Value::exception();
+  Root data(vm.heap(), info.arg(1));
+  Value buffer;
+  double byteOffset, byteLength;
+  if (viewArg(vm, data.get(), &buffer, &byteOffset, &byteLength)) {
+    Root offset(vm.heap(), info.arg(2)), length(vm.heap(), info.arg(3)), position(vm.heap(), info.arg(4));
+    if (offset.get().isObject() || offset.get().isNull()) {
+      Root o(vm.heap(), offset.get());
+      offset.set(Value::undefined());
+      length.set(Value::undefined());
+      position.set(Value::undefined());
+      if (o.get().isObject()) {
+        offset.set(KILN_TRY(getOption(vm, o.get(), "offset")));
+        length.set(KILN_TRY(getOption(vm, o.get(), "length")));
+        position.set(KILN_TRY(getOption(vm, o.get(), "position")));
+      }
+      if (offset.get().isUndefined()) offset.set(Value::int32(0));
+      if (length.get().isUndefined()) {
+        Value n = KILN_TRY(toNumber(vm, offset.get()));
+        length.set(Value::number(byteLength - n.toDouble()));
+      }
+    }
+    if (!viewArg(vm, data.get(), &buffer, &byteOffset, &byteLength)) return Value::exception();
+    double off = offset.get().isNumber() ? offset.get().toDouble() : 0;
+    double count = length.get().isNumber() ? length.get().toDouble() : byteLength - off;
+    double pos = position.get().isNumber() ? position.get().toDouble() : -1;
+    if (off > byteLength)
+      return throwOutOfRange(vm, "offset", "<= " + numberText(vm, Value::number(byteLength)), Value::number(off));
+    if (count > byteLength - off)
+      return throwOutOfRange(vm, "length", "<= " + numberText(vm, Value::number(byteLength - off)),
+                             Value::number(count));
+    if (count < 0) return throwOutOfRange(vm, "length", ">= 0", Value::number(count));
+    double checked;
+    if (!integerArg(vm, Value::number(count), "length", 0, INT32_MAX, &checked) ||
+        !integerArg(vm, Value::number(off), "offset", 0, kMaxSafeInteger, &checked))
+      return Value::exception();
+    if (pos < 0 || pos != std::trunc(pos)) pos = -1;
+    int osFd;
+    if (!resolveFd(vm, fdRecord(vm, info), fd, "write", &osFd, ErrnoKeys::SyscallFirst)) return Value::exception();
+    uint8_t* bytes = viewData(vm, data.get());
+    if (!bytes || count == 0) return Value::int32(0);
+    // A copy: vm.write may run host code that allocates.
+    std::string copy(reinterpret_cast<const char*>(bytes) + size_t(off), size_t(count));
+    if (!writeFd(vm, osFd, reinterpret_cast<const uint8_t*>(copy.data()), copy.size(), pos))
+      return throwErrno(vm, errno, "write", nullptr, nullptr, nullptr, ErrnoKeys::SyscallFirst);
+    return Value::number(count);
+  }
+  if (!data.get().isString())
+    return throwNodeError(vm, ErrorType::TypeError, "ERR_INVALID_ARG_TYPE",
+                          "The \"buffer\" argument must be of type string or an instance of Buffer, TypedArray, or "
+                          "DataView." + describeReceived(vm, data.get()));
+  std::string encoding = "utf8";
+  if (info.arg(3).isString() && !readOptions(vm, info.arg(3), &encoding, nullptr)) return Value::exception();
+  double pos = info.arg(2).isNumber() ? info.arg(2).toDouble() : -1;
+  if (pos < 0 || pos != std::trunc(pos)) pos = -1;
+  std::string bytes;
+  if (!encodeString(vm, data.get(), encoding, &bytes)) return Value::exception();
+  int osFd;
+  if (!resolveFd(vm, fdRecord(vm, info), fd, "write", &osFd, ErrnoKeys::SyscallFirst)) return Value::exception();
+  if (!writeFd(vm, osFd, reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size(), pos))
+    return throwErrno(vm, errno, "write", nullptr, nullptr, nullptr, ErrnoKeys::SyscallFirst);
+  return Value::number(double(bytes.size()));
+}
+
+// fs.fstatSync(fd[, options])
+Value native_FsFstatSync(VM& vm, CallInfo& info) {
+  int fd, osFd;
+  if (!fdArg(vm, info.arg(0), &fd) || !resolveFd(vm, fdRecord(vm, info), fd, "fstat", &osFd))
+    return Value::exception();
+  struct stat st;
+  if (::fstat(osFd, &st) != 0) return throwErrno(vm, errno, "fstat", nullptr);
+  return statsObject(vm, calleeData(vm, info, 0), st);
+}
+
 Value createFsModule(VM& vm) {
   Root fs(vm.heap(), KILN_TRY(newObject(vm)));
   // Stats and Dirent classes.
@@ -752,12 +1270,19 @@ Value createFsModule(VM& vm) {
       {"lstatSync", NativeId::FsLstatSync},       {"mkdirSync", NativeId::FsMkdirSync},
       {"unlinkSync", NativeId::FsUnlinkSync},     {"rmSync", NativeId::FsRmSync},
       {"renameSync", NativeId::FsRenameSync},     {"readFile", NativeId::FsReadFile},
-      {"writeFile", NativeId::FsWriteFile},
+      {"writeFile", NativeId::FsWriteFile},       {"openSync", NativeId::FsOpenSync},
+      {"closeSync", NativeId::FsCloseSync},       {"readSync", NativeId::FsReadSync},
+      {"writeSync", NativeId::FsWriteSync},       {"fstatSync", NativeId::FsFstatSync},
   };
+  // The fd record, shared by every function that takes fds (all of them
+  // here, for simplicity: the slot is otherwise unused).
+  Root fdRecordValue(vm.heap(), KILN_TRY(newFdRecord(vm)));
   for (const Entry& e : kFunctions) {
     Value f = KILN_TRY(defineMethod(vm, fs, e.name, e.id, -1, kDefaultAttrs));
     auto* c = vm.cell<NativeFunctionCell>(f);
-    if (e.id == NativeId::FsStatSync || e.id == NativeId::FsLstatSync) c->data0 = statsProto.get();
+    c->data2 = fdRecordValue.get();
+    if (e.id == NativeId::FsStatSync || e.id == NativeId::FsLstatSync || e.id == NativeId::FsFstatSync)
+      c->data0 = statsProto.get();
     if (e.id == NativeId::FsReaddirSync) {
       c->data0 = direntProto.get();
       c->data1 = typeSymbol.get();

@@ -4,6 +4,7 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <random>
 
 #include "engine/errors.h"
 #include "engine/interpreter.h"
@@ -57,6 +58,9 @@ bool VM::resetToImage(const std::function<bool(uint8_t* dest)>& refill, const ui
   roots_.forEach([&](Value& v) { v = Value::fromBits(roots[i++]); });
   interpreter_->reset();
   clearRunState();
+  // The heap is the image's again: it knows none of the files the last
+  // request opened (the image's own fds carry another process's epoch).
+  closeHostFiles();
   return true;
 }
 
@@ -79,7 +83,25 @@ void VM::clearRunState() {
   timedOut = false;
 }
 
+void VM::closeHostFiles() {
+  for (int fd : hostFiles)
+    if (fd >= 0) ::close(fd);
+  hostFiles.clear();
+}
+
+void VM::newHostFileEpoch() {
+  // Random rather than counted: the epoch must differ from the one of the
+  // process that wrote the image, which no per-process counter can know.
+  std::random_device random;
+  uint64_t epoch;
+  do {
+    epoch = ((uint64_t(random()) << 32) ^ random()) & ((uint64_t(1) << 53) - 1);
+  } while (epoch == hostFileEpoch || epoch == 0);
+  hostFileEpoch = epoch;
+}
+
 void VM::initCommon() {
+  newHostFileEpoch();
   roots_.forEach([](Value& v) { v = Value::undefined(); });
   roots_.exception = Value::hole();
   heap_.setRootVisitor([this](Tracer& t) {
@@ -102,7 +124,10 @@ void VM::initCommon() {
   };
 }
 
-VM::~VM() { delete interpreter_; }
+VM::~VM() {
+  delete interpreter_;
+  closeHostFiles();
+}
 
 Ref VM::allocate(CellKind kind, size_t bytes) {
   Ref r = heap_.allocate(kind, bytes);

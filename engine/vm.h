@@ -212,6 +212,14 @@ class VM {
   // returns false when there is no such asset.
   std::function<bool(std::string_view name, std::string* bytes)> readAsset;
   std::function<std::vector<std::string>()> assetNames;
+  // Files opened by node:fs openSync (builtins/fs.cpp): the OS fds by table
+  // index, -1 for a free slot. Host state, never in an image: the heap maps
+  // each JS fd to (hostFileEpoch, table index), and the epoch is drawn anew
+  // for every VM, so a program resumed from an image finds the fds it had
+  // open stale (closed) instead of resolving them to whatever this process
+  // has at that index. Closed by ~VM and resetToImage.
+  std::vector<int> hostFiles;
+  uint64_t hostFileEpoch = 0;  // < 2^53: the heap keeps it as a Number
   // Pending exceptions that JS cannot catch.
   bool uncatchable() const { return outOfMemory || exitRequested || timedOut || pauseState != PauseState::None; }
 
@@ -233,6 +241,8 @@ class VM {
   VM(const NativeTable& natives, size_t heapLimit, FromImage);
   void initCommon();
   void clearRunState();
+  void closeHostFiles();
+  void newHostFileEpoch();
 
   Heap heap_;
   RootsRecord roots_;

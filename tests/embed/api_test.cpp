@@ -3,6 +3,9 @@
 #define BOOST_TEST_MODULE embed_api
 #include <boost/test/unit_test.hpp>
 
+#include <sys/resource.h>
+
+#include <algorithm>
 #include <atomic>
 #include <cstdlib>
 #include <fstream>
@@ -140,11 +143,11 @@ BOOST_AUTO_TEST_CASE(exceptions_have_name_message_and_typescript_stack) {
   BOOST_TEST(c.status == KILN_JS_EXCEPTION);
   BOOST_TEST(contains(c.json, R"("name":"TypeError")"));
   BOOST_TEST(contains(c.json, R"("message":"quantity must not be negative, got -3")"));
-  // The throw is on line 87 of handlers.ts, in validate, called by fail (line 91).
+  // The throw is on line 88 of handlers.ts, in validate, called by fail (line 92).
   BOOST_TEST(contains(c.json, "at validate ("), c.json);
-  BOOST_TEST(contains(c.json, "handlers.ts:87:"), c.json);
+  BOOST_TEST(contains(c.json, "handlers.ts:88:"), c.json);
   BOOST_TEST(contains(c.json, "at fail ("), c.json);
-  BOOST_TEST(contains(c.json, "handlers.ts:91:"), c.json);
+  BOOST_TEST(contains(c.json, "handlers.ts:92:"), c.json);
   c = r.call("throwString");
   BOOST_TEST(c.status == KILN_JS_EXCEPTION);
   BOOST_TEST(c.json == R"({"name":"","message":"just a string","stack":""})");
@@ -307,6 +310,25 @@ BOOST_AUTO_TEST_CASE(heap_limit) {
   BOOST_TEST(stats.heap_limit_bytes == size_t(32) << 20);
   BOOST_TEST(stats.image_heap_bytes > 0u);
   BOOST_TEST(stats.heap_used_bytes >= stats.image_heap_bytes);
+}
+
+// More requests than the process may have open files (256 here): each
+// leaves one open.
+BOOST_AUTO_TEST_CASE(reset_closes_the_files_a_request_left_open) {
+  Runtime r;
+  std::string args = "[\"" + imagePath("handlers") + "\"]";
+  rlimit saved;
+  BOOST_REQUIRE(getrlimit(RLIMIT_NOFILE, &saved) == 0);
+  rlimit low = saved;
+  low.rlim_cur = std::min<rlim_t>(saved.rlim_cur, 256);
+  BOOST_REQUIRE(setrlimit(RLIMIT_NOFILE, &low) == 0);
+  for (int i = 0; i < (gcStress() ? 20 : 600); i++) {
+    BOOST_REQUIRE(kiln_reset(r.rt) == KILN_OK);
+    auto c = r.call("leaveOpen", args.c_str());
+    BOOST_REQUIRE_MESSAGE(c.status == KILN_OK, c.json);
+    BOOST_TEST(c.json == "3");  // the first fd after stdin, stdout and stderr, every time
+  }
+  setrlimit(RLIMIT_NOFILE, &saved);
 }
 
 BOOST_AUTO_TEST_CASE(microtasks_run_before_the_call_returns) {
