@@ -23,7 +23,7 @@
 //
 // The output is a table, or with --tsv one "case<TAB>key<TAB>value" line per
 // number (what embed.sh reads). Timings are in microseconds, sizes in KiB.
-#include <kiln/kiln.h>
+#include <kiln/kiln.hpp>
 
 #include <fmt/format.h>
 #include <sys/wait.h>
@@ -77,23 +77,8 @@ struct Options {
 
 // ---- the API, owned ----------------------------------------------------------
 
-struct RuntimeDeleter {
-  void operator()(kiln_runtime* rt) const { kiln_shutdown(rt); }
-};
-using Runtime = std::unique_ptr<kiln_runtime, RuntimeDeleter>;
-
-class Result {
- public:
-  explicit Result(kiln_result result) : result_(result) {}
-  Result(const Result&) = delete;
-  Result& operator=(const Result&) = delete;
-  ~Result() { kiln_result_free(&result_); }
-  kiln_status status() const { return result_.status; }
-  std::string_view json() const { return result_.json ? std::string_view(result_.json, result_.json_len) : ""; }
-
- private:
-  kiln_result result_;
-};
+using kiln::embed::Result;
+using kiln::embed::Runtime;
 
 Runtime openRuntime(const Case& c) {
   kiln_config config{};

@@ -1090,6 +1090,33 @@ Value native_FsCloseSync(VM& vm, CallInfo& info) {
   return Value::undefined();
 }
 
+// The { offset, length, position } options of readSync and writeSync (an
+// object, or nullish for none) into the three: offset defaults to 0 and
+// length to the view's byteLength - offset, as node computes them. False
+// with an exception pending when a getter or conversion throws.
+bool optionsArgs(VM& vm, Value options, double byteLength, Root& offset, Root& length, Root& position) {
+  Root o(vm.heap(), options);
+  offset.set(Value::undefined());
+  length.set(Value::undefined());
+  position.set(Value::undefined());
+  if (o.get().isObject()) {
+    Value v = getOption(vm, o.get(), "offset");
+    if (v.isException()) return false;
+    offset.set(v);
+    if ((v = getOption(vm, o.get(), "length")).isException()) return false;
+    length.set(v);
+    if ((v = getOption(vm, o.get(), "position")).isException()) return false;
+    position.set(v);
+  }
+  if (offset.get().isUndefined()) offset.set(Value::int32(0));
+  if (length.get().isUndefined()) {
+    Value n = toNumber(vm, offset.get());
+    if (n.isException()) return false;
+    length.set(Value::number(byteLength - n.toDouble()));
+  }
+  return true;
+}
+
 // fs.readSync(fd, buffer, offset, length, position) or
 // fs.readSync(fd, buffer[, { offset, length, position }]): bytes read.
 Value native_FsReadSync(VM& vm, CallInfo& info) {
@@ -1108,21 +1135,7 @@ Value native_FsReadSync(VM& vm, CallInfo& info) {
     if (!options.isNullish() && !options.isObject())
       return throwNodeError(vm, ErrorType::TypeError, "ERR_INVALID_ARG_TYPE",
                             "The \"options\" argument must be of type object." + describeReceived(vm, options));
-    Root o(vm.heap(), options);
-    offset.set(Value::undefined());
-    length.set(Value::undefined());
-    position.set(Value::undefined());
-    if (options.isObject()) {
-      offset.set(KILN_TRY(getOption(vm, o.get(), "offset")));
-      length.set(KILN_TRY(getOption(vm, o.get(), "length")));
-      position.set(KILN_TRY(getOption(vm, o.get(), "position")));
-    }
-    if (offset.get().isUndefined()) offset.set(Value::int32(0));
-    if (length.get().isUndefined()) {
-      // buffer.byteLength - offset, as JS computes it.
-      Value n = KILN_TRY(toNumber(vm, offset.get()));
-      length.set(Value::number(byteLength - n.toDouble()));
-    }
+    if (!optionsArgs(vm, options, byteLength, offset, length, position)) return Value::exception();
   }
   double off = 0, pos;
   if (!offset.get().isUndefined() && !integerArg(vm, offset.get(), "offset", 0, kMaxSafeInteger, &off))
@@ -1165,20 +1178,7 @@ Value native_FsWriteSync(VM& vm, CallInfo& info) {
   if (viewArg(vm, data.get(), &buffer, &byteOffset, &byteLength)) {
     Root offset(vm.heap(), info.arg(2)), length(vm.heap(), info.arg(3)), position(vm.heap(), info.arg(4));
     if (offset.get().isObject() || offset.get().isNull()) {
-      Root o(vm.heap(), offset.get());
-      offset.set(Value::undefined());
-      length.set(Value::undefined());
-      position.set(Value::undefined());
-      if (o.get().isObject()) {
-        offset.set(KILN_TRY(getOption(vm, o.get(), "offset")));
-        length.set(KILN_TRY(getOption(vm, o.get(), "length")));
-        position.set(KILN_TRY(getOption(vm, o.get(), "position")));
-      }
-      if (offset.get().isUndefined()) offset.set(Value::int32(0));
-      if (length.get().isUndefined()) {
-        Value n = KILN_TRY(toNumber(vm, offset.get()));
-        length.set(Value::number(byteLength - n.toDouble()));
-      }
+      if (!optionsArgs(vm, offset.get(), byteLength, offset, length, position)) return Value::exception();
     }
     if (!viewArg(vm, data.get(), &buffer, &byteOffset, &byteLength)) return Value::exception();
     double off = offset.get().isNumber() ? offset.get().toDouble() : 0;

@@ -67,6 +67,6 @@ write_basic_package_version_file(${CMAKE_BINARY_DIR}/kilnConfigVersion.cmake
   VERSION ${PROJECT_VERSION} COMPATIBILITY SameMinorVersion)
 install(TARGETS kiln_embed_shared LIBRARY DESTINATION lib)
 install(FILES ${KILN_ARCHIVE} DESTINATION lib)
-install(FILES ${CMAKE_SOURCE_DIR}/include/kiln/kiln.h DESTINATION include/kiln)
+install(FILES ${CMAKE_SOURCE_DIR}/include/kiln/kiln.h ${CMAKE_SOURCE_DIR}/include/kiln/kiln.hpp DESTINATION include/kiln)
 install(FILES ${CMAKE_BINARY_DIR}/kilnConfig.cmake ${CMAKE_BINARY_DIR}/kilnConfigVersion.cmake
   DESTINATION lib/cmake/kiln)

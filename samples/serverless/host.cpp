@@ -20,7 +20,7 @@
 // Exit status: 0 at the end of the input; 1 when the image cannot be loaded
 // (the reason on standard error) or the results cannot be written; 2 for a
 // wrong command line.
-#include <kiln/kiln.h>
+#include <kiln/kiln.hpp>
 
 #include <cerrno>
 #include <cstdio>
@@ -37,25 +37,8 @@ namespace {
 // order must not hold the host.
 constexpr uint32_t kRequestTimeoutMs = 1000;
 
-struct RuntimeDeleter {
-  void operator()(kiln_runtime* rt) const { kiln_shutdown(rt); }
-};
-using Runtime = std::unique_ptr<kiln_runtime, RuntimeDeleter>;
-
-// Owns a kiln_result's JSON.
-class Result {
- public:
-  explicit Result(kiln_result result) : result_(result) {}
-  Result(const Result&) = delete;
-  Result& operator=(const Result&) = delete;
-  ~Result() { kiln_result_free(&result_); }
-
-  kiln_status status() const { return result_.status; }
-  std::string_view json() const { return result_.json ? std::string_view(result_.json, result_.json_len) : "null"; }
-
- private:
-  kiln_result result_;
-};
+using kiln::embed::Result;
+using kiln::embed::Runtime;
 
 // kiln_config.write: the program's stdout and stderr both go to our stderr.
 void forwardProgramOutput(void* /*user*/, int /*fd*/, const char* data, size_t len) {

@@ -7,7 +7,7 @@ build=$1 project=$2 image=$3
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 cmake --install "$build" --prefix "$scratch/prefix" > "$scratch/install.log"
-for f in lib/libkiln.a include/kiln/kiln.h lib/cmake/kiln/kilnConfig.cmake bin/kiln; do
+for f in lib/libkiln.a include/kiln/kiln.h include/kiln/kiln.hpp lib/cmake/kiln/kilnConfig.cmake bin/kiln; do
   [[ -e $scratch/prefix/$f ]] || { echo "not installed: $f"; exit 1; }
 done
 ls "$scratch"/prefix/lib/libkiln.so* > /dev/null
