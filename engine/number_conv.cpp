@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <array>
 #include <bit>
+#include <cfenv>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -63,6 +64,20 @@ Decimal shortestDecimal(double x) {
 Decimal exactDecimal(double x) {
   std::array<char, 1024> buf;
   int len = std::snprintf(buf.data(), buf.size(), "%.800e", x);
+  return parseScientific(std::string_view(buf.data(), size_t(len)));
+}
+
+// The first `count` significant digits of x's exact value, truncated (x
+// finite and > 0): enough for roundSignificant(_, count - 1). printf rounds
+// in the current rounding mode, so toward zero it prints exact truncated
+// digits; the mode is per thread. toFixed(2) of a price prints ~24 digits
+// instead of all 767.
+Decimal exactDecimalPrefix(double x, int count) {
+  std::array<char, 1024> buf;
+  const int saved = std::fegetround();
+  std::fesetround(FE_TOWARDZERO);
+  int len = std::snprintf(buf.data(), buf.size(), "%.*e", std::min(count, 800) - 1, x);
+  std::fesetround(saved);
   return parseScientific(std::string_view(buf.data(), size_t(len)));
 }
 
@@ -386,7 +401,8 @@ std::string numberToFixed(double x, int f) {
   // n: the integer nearest x * 10^f, as decimal digits.
   std::string n = "0";
   if (x != 0) {
-    Decimal exact = exactDecimal(x);
+    // x < 1e21: n has at most 21 + f digits, and one more decides its rounding.
+    Decimal exact = exactDecimalPrefix(x, f + 23);
     int count = exact.exponent + 1 + f;  // digits of exact that belong to n
     if (count == 0) {
       n = exact.digits[0] >= '5' ? "1" : "0";
@@ -416,7 +432,7 @@ std::string numberToExponential(double x, std::optional<int> fractionDigits) {
   } else if (!fractionDigits) {
     d = shortestDecimal(x);
   } else {
-    d = roundSignificant(exactDecimal(x), *fractionDigits + 1);
+    d = roundSignificant(exactDecimalPrefix(x, *fractionDigits + 2), *fractionDigits + 1);
   }
   std::string m = d.digits.substr(0, 1);
   if (d.digits.size() > 1) m += "." + d.digits.substr(1);
@@ -432,7 +448,7 @@ std::string numberToPrecision(double x, int p) {
   if (x == 0) {
     d.digits.assign(size_t(p), '0');
   } else {
-    d = roundSignificant(exactDecimal(x), p);
+    d = roundSignificant(exactDecimalPrefix(x, p + 1), p);
   }
   const int e = d.exponent;
   const std::string& m = d.digits;

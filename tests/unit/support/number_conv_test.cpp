@@ -5,6 +5,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include <bit>
+#include <cfenv>
 #include <cmath>
 #include <cstdint>
 #include <string>
@@ -296,6 +297,23 @@ BOOST_AUTO_TEST_CASE(to_fixed_exponential_precision_match_node) {
   }
   BOOST_TEST(numberToFixed(NAN, 2) == "NaN");
   BOOST_TEST(numberToPrecision(-INFINITY, 2) == "-Infinity");
+}
+
+// Digits are printed truncated (rounding toward zero) and rounded by the
+// spec's rule; the thread's rounding mode is left as it was.
+BOOST_AUTO_TEST_CASE(to_fixed_rounds_the_exact_value_and_restores_the_rounding_mode) {
+  BOOST_TEST(numberToFixed(0.5, 0) == "1");      // a tie: the larger n
+  BOOST_TEST(numberToFixed(2.5, 0) == "3");
+  BOOST_TEST(numberToFixed(1.005, 2) == "1.00");  // 1.00499999999999989...
+  BOOST_TEST(numberToFixed(8.345, 2) == "8.35");  // 8.3450000000000006394...
+  BOOST_TEST(numberToFixed(99.995, 2) == "100.00");  // 99.9950000000000045...
+  BOOST_TEST(numberToPrecision(9.995, 3) == "9.99");  // 9.9949999999999992...
+  BOOST_TEST(numberToExponential(1.25, 1) == "1.3e+0");
+  BOOST_TEST(std::fegetround() == FE_TONEAREST);
+  std::fesetround(FE_UPWARD);
+  BOOST_TEST(numberToFixed(1.005, 2) == "1.00");
+  BOOST_TEST(std::fegetround() == FE_UPWARD);
+  std::fesetround(FE_TONEAREST);
 }
 
 BOOST_AUTO_TEST_CASE(string_to_number_matches_node) {
