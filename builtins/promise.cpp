@@ -605,11 +605,7 @@ Value drainJobs(VM& vm, JobErrors mode) {
     }
     // A program that keeps enqueueing jobs never returns to the host loop,
     // so the deadline (test262's timeout) is checked here too.
-    if (vm.deadlineNs != 0 && (n & 1023) == 0 && monotonicNs() >= vm.deadlineNs) {
-      vm.throwRangeError("Execution timed out");
-      vm.timedOut = true;
-      return Value::exception();
-    }
+    if (vm.deadlineNs != 0 && (n & 1023) == 0 && monotonicNs() >= vm.deadlineNs) return vm.throwTimedOut();
   }
 }
 

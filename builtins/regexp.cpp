@@ -188,11 +188,7 @@ Value regExpBuiltinExec(VM& vm, Value rxV, Value sV) {
       lastIndex > length ? regexp::MatchStatus::NoMatch : runMatcher(vm, rx.get(), s.get(), uint32_t(lastIndex), caps);
   if (status == regexp::MatchStatus::LimitExceeded)
     return vm.throwRangeError("Maximum call stack size exceeded");
-  if (status == regexp::MatchStatus::TimedOut) {
-    vm.throwRangeError("Execution timed out");
-    vm.timedOut = true;
-    return Value::exception();
-  }
+  if (status == regexp::MatchStatus::TimedOut) return vm.throwTimedOut();
   if (status == regexp::MatchStatus::NoMatch) {
     if (global || sticky) KILN_TRY_STATUS(setLastIndex(vm, rx.get(), Value::int32(0)));
     return Value::null();

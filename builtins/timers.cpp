@@ -403,57 +403,27 @@ bool hasPendingTimers(VM& vm) {
   return false;
 }
 
-Value runEventLoop(VM& vm, bool afterModules) {
-  Step s = afterTask(vm, afterModules);
-  if (s == Step::Exception) return Value::exception();
-  if (s == Step::Stop) return Value::undefined();
-  while (hasPendingTimers(vm)) {
-    // Timers phase, at the loop time of this iteration.
-    double now = monotonicMs();
-    slots(vm, vm.roots().timers)[kTimersLoopNow] = Value::number(now);
-    s = runTimersPhase(vm, now);
-    if (s == Step::Exception) return Value::exception();
-    if (s == Step::Stop) return Value::undefined();
-    // Poll: with nothing for the check phase, wait for the next timer.
-    if (!hasPendingImmediates(vm, false)) {
-      if (!hasPendingTimers(vm)) break;
-      Value list = timersSlot(vm, kTimersList);
-      if (list.isCell() && arr(vm, list)->length > 0)
-        sleepMs(slots(vm, arr(vm, list)->data()[0])[kEntDue].toDouble() - monotonicMs());
-    }
-    s = runCheckPhase(vm);
-    if (s == Step::Exception) return Value::exception();
-    if (s == Step::Stop) return Value::undefined();
-  }
-  return Value::undefined();
-}
-
 namespace {
-
-// The embedding's deadline, when the loop would sleep past it.
-bool deadlinePassed(VM& vm) {
-  if (vm.deadlineNs == 0 || monotonicMs() * 1e6 < double(vm.deadlineNs)) return false;
-  vm.throwRangeError("Execution timed out");
-  vm.timedOut = true;
-  return true;
-}
 
 bool settled(VM& vm, Value promise) {
   return !isPromise(vm, promise) ||
          vm.cell<InternalObjectCell>(promise)->internal[kPromiseState].asInt() != kPromisePending;
 }
 
-}  // namespace
-
-Value runEventLoopUntilSettled(VM& vm, Value promise) {
-  Root p(vm.heap(), promise);
-  Step s = afterTask(vm);
-  if (s == Step::Exception) return Value::exception();
-  while (!settled(vm, p.get()) && s == Step::Continue && hasPendingTimers(vm)) {
+// The loop of runEventLoop and runEventLoopUntilSettled: runs until no ref'ed
+// timer or immediate is left or, when `until` is not the hole, until that
+// promise is settled. It never sleeps past vm.deadlineNs.
+Value runLoop(VM& vm, Value until, bool afterModules) {
+  Root p(vm.heap(), until);
+  auto done = [&] { return !p.get().isHole() && settled(vm, p.get()); };
+  Step s = afterTask(vm, afterModules);
+  while (s == Step::Continue && !done() && hasPendingTimers(vm)) {
+    // Timers phase, at the loop time of this iteration.
     double now = monotonicMs();
     slots(vm, vm.roots().timers)[kTimersLoopNow] = Value::number(now);
     s = runTimersPhase(vm, now);
-    if (s != Step::Continue || settled(vm, p.get())) break;
+    if (s != Step::Continue || done()) break;
+    // Poll: with nothing for the check phase, wait for the next timer.
     if (!hasPendingImmediates(vm, false)) {
       if (!hasPendingTimers(vm)) break;
       Value list = timersSlot(vm, kTimersList);
@@ -462,13 +432,18 @@ Value runEventLoopUntilSettled(VM& vm, Value promise) {
         if (vm.deadlineNs != 0) wait = std::min(wait, double(vm.deadlineNs) / 1e6 - monotonicMs() + 0.01);
         sleepMs(wait);
       }
-      if (deadlinePassed(vm)) return Value::exception();
+      if (vm.deadlineNs != 0 && monotonicMs() * 1e6 >= double(vm.deadlineNs)) return vm.throwTimedOut();
     }
     s = runCheckPhase(vm);
   }
-  if (s == Step::Exception) return Value::exception();
-  return Value::undefined();
+  return s == Step::Exception ? Value::exception() : Value::undefined();
 }
+
+}  // namespace
+
+Value runEventLoop(VM& vm, bool afterModules) { return runLoop(vm, Value::hole(), afterModules); }
+
+Value runEventLoopUntilSettled(VM& vm, Value promise) { return runLoop(vm, promise, false); }
 
 Value finishCapturedCallback(VM& vm, Value result) {
   Value entry = timersSlot(vm, kTimersRunning);

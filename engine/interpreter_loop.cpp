@@ -1802,8 +1802,7 @@ interrupted:
     }
   }
   if (vm.deadlineNs != 0 && interruptExpired(vm)) {
-    vm.throwError(ErrorType::RangeError, "Execution timed out");
-    vm.timedOut = true;
+    vm.throwTimedOut();
     goto throw_pending;
   }
   DISPATCH();

@@ -164,6 +164,12 @@ Value VM::throwError(ErrorType type, std::string_view message) {
   return throwValue(e);
 }
 
+Value VM::throwTimedOut() {
+  throwRangeError("Execution timed out");
+  timedOut = true;
+  return Value::exception();
+}
+
 Value VM::takeException() {
   Value v = roots_.exception;
   roots_.exception = Value::hole();

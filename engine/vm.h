@@ -144,6 +144,8 @@ class VM {
   Value throwError(ErrorType type, std::string_view message);
   Value throwTypeError(std::string_view m) { return throwError(ErrorType::TypeError, m); }
   Value throwRangeError(std::string_view m) { return throwError(ErrorType::RangeError, m); }
+  // The deadline passed: "Execution timed out", uncatchable (timedOut).
+  Value throwTimedOut();
   Value takeException();      // returns and clears the pending exception
   bool hasException() const { return !roots_.exception.isHole(); }
 

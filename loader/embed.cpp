@@ -206,40 +206,43 @@ std::string exportNames(VM& vm, Value ns) {
   return names;
 }
 
+// A rejection nothing handled is the call's error, as it ends a node
+// process (--unhandled-rejections=throw): true with it pending.
+bool throwUnhandledRejection(VM& vm) {
+  Value reasons = vm.promises->takeUnhandledRejections(vm);
+  if (!reasons.isCell() || vm.cell<ValueArrayCell>(reasons)->length == 0) return false;
+  vm.throwValue(vm.cell<ValueArrayCell>(reasons)->data()[0]);
+  return true;
+}
+
 // Finishes the program's module evaluation if the build paused in it.
 // False with the failure in *out.
 bool finishModules(kiln_runtime* rt, uint32_t timeoutMs, kiln_result* out) {
   VM& vm = *rt->vm;
-  if (programPaused(vm) || programInModules(vm)) {
-    if (runProgram(vm, -1, /*eventLoop=*/false).isException()) {
-      *out = failure(rt, timeoutMs);
-      if (out->status == KILN_JS_EXCEPTION) rt->mustReset = "failed to initialize";
-      return false;
-    }
-  }
-  // A top-level await still waiting (on a timer, say): the exports are not
-  // all initialized until the event loop settles the entry's evaluation.
-  if (programEvaluationPending(vm)) {
+  // Then a top-level await still waiting (on a timer, say): the exports are
+  // not all initialized until the event loop settles the entry's evaluation.
+  bool threw = (programPaused(vm) || programInModules(vm)) && runProgram(vm, -1, /*eventLoop=*/false).isException();
+  if (!threw && programEvaluationPending(vm)) {
     Root evaluation(vm.heap(), programEvaluation(vm));
-    if (runEventLoopUntilSettled(vm, evaluation.get()).isException()) {
-      *out = failure(rt, timeoutMs);
-      if (out->status == KILN_JS_EXCEPTION) rt->mustReset = "failed to initialize";
+    threw = runEventLoopUntilSettled(vm, evaluation.get()).isException();
+  }
+  if (!threw) {
+    Value evaluation = programEvaluation(vm);
+    if (!isPromise(vm, evaluation)) return true;
+    auto* pc = vm.cell<InternalObjectCell>(evaluation);
+    int32_t state = pc->internal[kPromiseState].asInt();
+    if (state == kPromiseFulfilled) return true;
+    if (state == kPromisePending) {
+      *out = makeResult(KILN_JS_EXCEPTION, errorJson("Error", "the entry module's top-level await never settled: "
+                                                              "the event loop has nothing left to run"));
+      rt->mustReset = "failed to initialize";
       return false;
     }
-  }
-  Value evaluation = programEvaluation(vm);
-  if (!isPromise(vm, evaluation)) return true;
-  auto* pc = vm.cell<InternalObjectCell>(evaluation);
-  int32_t state = pc->internal[kPromiseState].asInt();
-  if (state == kPromiseFulfilled) return true;
-  if (state == kPromiseRejected) {
     vm.throwValue(pc->internal[kPromiseResult]);
-    *out = failure(rt, timeoutMs);
-  } else {
-    *out = makeResult(KILN_JS_EXCEPTION,
-                      errorJson("Error", "the entry module's top-level await never settled: the event loop has nothing left to run"));
   }
-  rt->mustReset = "failed to initialize";
+  *out = failure(rt, timeoutMs);
+  // A timeout or out-of-memory already asks for a reset in its own words.
+  if (out->status == KILN_JS_EXCEPTION) rt->mustReset = "failed to initialize";
   return false;
 }
 
@@ -307,13 +310,8 @@ kiln_result callExport(kiln_runtime* rt, const char* exportName, const char* arg
     auto* pc = vm.cell<InternalObjectCell>(promise.get());
     int32_t state = pc->internal[kPromiseState].asInt();
     if (state == kPromisePending) {
-      // Another promise was rejected and nothing handled it: as node
-      // (--unhandled-rejections=throw), that is this call's error.
-      Value reasons = vm.promises->takeUnhandledRejections(vm);
-      if (reasons.isCell() && vm.cell<ValueArrayCell>(reasons)->length > 0) {
-        vm.throwValue(vm.cell<ValueArrayCell>(reasons)->data()[0]);
-        return failure(rt, timeoutMs);
-      }
+      // Another promise was rejected and nothing handled it.
+      if (throwUnhandledRejection(vm)) return failure(rt, timeoutMs);
       return makeResult(KILN_JS_EXCEPTION, errorJson("Error", std::string("the promise returned by '") + exportName +
                                                              "' never settled: the event loop has nothing left to run"));
     }
@@ -325,15 +323,9 @@ kiln_result callExport(kiln_runtime* rt, const char* exportName, const char* arg
   }
 
   // What the call left for the microtask queues runs now, as it would when
-  // the call returns to node's event loop; a rejection nothing handled is
-  // this call's error (--unhandled-rejections=throw). Timers wait for the
-  // next call, or are dropped by kiln_reset.
-  if (drainTicksAndJobs(vm, false).isException()) return failure(rt, timeoutMs);
-  Value reasons = vm.promises->takeUnhandledRejections(vm);
-  if (reasons.isCell() && vm.cell<ValueArrayCell>(reasons)->length > 0) {
-    vm.throwValue(vm.cell<ValueArrayCell>(reasons)->data()[0]);
-    return failure(rt, timeoutMs);
-  }
+  // the call returns to node's event loop. Timers wait for the next call, or
+  // are dropped by kiln_reset.
+  if (drainTicksAndJobs(vm, false).isException() || throwUnhandledRejection(vm)) return failure(rt, timeoutMs);
 
   // The value as JSON.
   Value json = callJson(vm, NativeId::JSON_stringify, result.get());

@@ -213,6 +213,17 @@ BOOST_AUTO_TEST_CASE(bad_images) {
   BOOST_TEST(error != nullptr);
   free(error);
 
+  // An entry the image does not have.
+  config = kiln_config{};
+  std::string path = imagePath("handlers");
+  config.image_path = path.c_str();
+  config.entry = "nope";
+  error = nullptr;
+  BOOST_TEST(kiln_init(&config, &error) == nullptr);
+  BOOST_REQUIRE(error != nullptr);
+  BOOST_TEST(contains(error, "no entry named 'nope'"), error);
+  free(error);
+
   // Neither or both sources; no config; no error pointer.
   config = kiln_config{};
   error = nullptr;
@@ -374,6 +385,11 @@ BOOST_AUTO_TEST_CASE(top_level_await_settles_before_the_first_call) {
     BOOST_REQUIRE(kiln_reset(r.rt) == KILN_OK);
     BOOST_TEST(r.call("both").json == R"(["set before the await","set after the await"])");
   }
+  Runtime n("tla_never");
+  auto never = n.call("unreachable");
+  BOOST_TEST(never.status == KILN_JS_EXCEPTION);
+  BOOST_TEST(contains(never.json, "top-level await never settled"), never.json);
+  BOOST_TEST(n.call("unreachable").status == KILN_BAD_ARGUMENT);  // until reset
   Runtime f("tla_fails");
   auto c = f.call("unreachable");
   BOOST_TEST(c.status == KILN_JS_EXCEPTION);
